@@ -1,0 +1,204 @@
+"""Read, clean and tag every raw dispatch of a folder, with a per-dispatch cache."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import sqlite3
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from dispatch_cleaning.cleaner import clean
+from dispatch_cleaning.errors import DispatchError
+from dispatch_cleaning.reader import SUFFIXES, read_dispatch
+from dispatch_cleaning.rules import RULES_VERSION
+from entity_tags.tagger import Tagger
+
+logger = logging.getLogger(__name__)
+
+Record = dict[str, Any]  # JSON-able: what the site is built from, one per dispatch
+
+
+@dataclass
+class Failure:
+    """A raw file that was not built, and why."""
+
+    path: str
+    reason: str
+
+
+@dataclass
+class Outcome:
+    """Everything the reading stage produced."""
+
+    records: list[Record] = field(default_factory=list)
+    failures: list[Failure] = field(default_factory=list)
+    cache_hits: int = 0
+    tagged: int = 0
+
+
+def discover(folder: Path) -> list[Path]:
+    """Raw dispatch files below folder, sorted by path; sidecars and READMEs are not dispatches."""
+    if not folder.is_dir():
+        return []
+    found = [
+        p
+        for p in folder.rglob("*")
+        if p.is_file() and p.suffix.lower() in SUFFIXES and not p.name.startswith(".")
+    ]
+    return sorted(found, key=lambda p: p.relative_to(folder).as_posix())
+
+
+class Cache:
+    """Per-dispatch results in SQLite, keyed by what they depend on."""
+
+    def __init__(self, path: Path | None) -> None:
+        self._db: sqlite3.Connection | None = None
+        if path is not None:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            try:
+                self._db = sqlite3.connect(path)
+                self._db.execute("CREATE TABLE IF NOT EXISTS entry (key TEXT PRIMARY KEY, value TEXT)")
+            except sqlite3.DatabaseError as exc:  # a damaged cache is rebuilt, never trusted
+                logger.warning("Cache %s unusable (%s): starting a new one", path, exc)
+                path.unlink(missing_ok=True)
+                self._db = sqlite3.connect(path)
+                self._db.execute("CREATE TABLE IF NOT EXISTS entry (key TEXT PRIMARY KEY, value TEXT)")
+
+    def get(self, key: str) -> Any:
+        """Return the stored value or None."""
+        if self._db is None:
+            return None
+        row = self._db.execute("SELECT value FROM entry WHERE key = ?", (key,)).fetchone()
+        return json.loads(row[0]) if row else None
+
+    def put_many(self, items: Iterable[tuple[str, Any]]) -> None:
+        """Store values, replacing older ones."""
+        if self._db is None:
+            return
+        with self._db:
+            self._db.executemany(
+                "INSERT OR REPLACE INTO entry (key, value) VALUES (?, ?)",
+                ((k, json.dumps(v, ensure_ascii=False, sort_keys=True)) for k, v in items),
+            )
+
+    def close(self) -> None:
+        """Close the database."""
+        if self._db is not None:
+            self._db.close()
+            self._db = None
+
+
+def _file_key(path: Path) -> str:
+    digest = hashlib.sha256(RULES_VERSION.encode())
+    digest.update(path.read_bytes())
+    sidecar = path.with_suffix(".json")
+    if sidecar.is_file():
+        digest.update(b"\0sidecar\0" + sidecar.read_bytes())
+    return "clean:" + digest.hexdigest()
+
+
+def read_and_clean(path: Path, root: Path) -> Record:
+    """Read and clean one file into a record without tags; raise DispatchError."""
+    raw = read_dispatch(path, root=root)
+    cleaned = clean(raw)
+    return {
+        "path": raw.path,
+        "sha256": raw.sha256,
+        "encoding": raw.encoding,
+        "format": raw.fmt,
+        "warnings": list(raw.warnings),
+        "title": cleaned.title,
+        "date": raw.meta.date,
+        "source": raw.meta.source,
+        "url": raw.meta.url,
+        "lang": raw.meta.lang,
+        "paragraphs": list(cleaned.paragraphs),
+        "removed": [{"rule": r.rule, "text": r.text} for r in cleaned.removed],
+    }
+
+
+def _tag_key(record: Record, tagger: Tagger) -> str:
+    digest = hashlib.sha256(tagger.key.encode())
+    for text in (record["title"], *record["paragraphs"]):
+        digest.update(b"\0" + text.encode("utf-8"))
+    return "tags:" + digest.hexdigest()
+
+
+def process(
+    paths: Sequence[Path], root: Path, tagger: Tagger, cache: Cache | None = None
+) -> Outcome:
+    """Read, clean and tag the files; failures are collected, never raised."""
+    cache = cache or Cache(None)
+    outcome = Outcome()
+    fresh: list[tuple[str, Any]] = []
+    for path in paths:
+        shown = path.relative_to(root).as_posix()
+        try:
+            key = _file_key(path)
+        except OSError as exc:
+            outcome.failures.append(Failure(shown, f"illisible ({exc})"))
+            continue
+        record = cache.get(key)
+        if record is not None:
+            outcome.cache_hits += 1
+            if "failure" in record:
+                outcome.failures.append(Failure(shown, record["failure"]))
+                continue
+            record["path"] = shown
+        else:
+            try:
+                record = read_and_clean(path, root)
+            except DispatchError as exc:
+                outcome.failures.append(Failure(shown, exc.reason))
+                fresh.append((key, {"failure": exc.reason}))
+                continue
+            except Exception as exc:  # noqa: BLE001 - one bad file never stops the build
+                logger.exception("Unexpected error reading %s", shown)
+                outcome.failures.append(Failure(shown, f"erreur inattendue : {exc!r}"))
+                continue
+            fresh.append((key, record))
+        outcome.records.append(record)
+    cache.put_many(fresh)
+    _tag(outcome, tagger, cache)
+    return outcome
+
+
+def _tag(outcome: Outcome, tagger: Tagger, cache: Cache) -> None:
+    pending: list[tuple[str, Record]] = []
+    for record in outcome.records:
+        key = _tag_key(record, tagger)
+        tags = cache.get(key)
+        if tags is None:
+            pending.append((key, record))
+        else:
+            record["mentions"], record["discovered"] = tags["mentions"], tags["discovered"]
+    if not pending:
+        return
+    results = tagger.tag_many([(r["title"], r["paragraphs"]) for _, r in pending])
+    fresh = []
+    for (key, record), result in zip(pending, results, strict=True):
+        tags = {
+            "mentions": [asdict(m) for m in result.mentions],
+            "discovered": [asdict(d) for d in result.discovered],
+        }
+        record["mentions"], record["discovered"] = tags["mentions"], tags["discovered"]
+        fresh.append((key, tags))
+    outcome.tagged = len(pending)
+    cache.put_many(fresh)
+
+
+def iter_records(folder: Path, tagger: Tagger) -> Iterator[Record | Failure]:
+    """Records and failures of a folder or a single file, in path order (for `inspect`)."""
+    if folder.is_file():
+        paths, root = [folder], folder.parent
+    else:
+        paths, root = discover(folder), folder
+    outcome = process(paths, root, tagger)
+    by_path: dict[str, Record | Failure] = {r["path"]: r for r in outcome.records}
+    by_path.update({f.path: f for f in outcome.failures})
+    for path in sorted(by_path):
+        yield by_path[path]

@@ -1,0 +1,55 @@
+"""Render page jobs with the theme's Jinja2 templates and write only what changed."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+from .pages import PageJob, root_of
+
+
+def make_environment(template_dirs: Iterable[Path], globals_: Mapping[str, Any]) -> jinja2.Environment:
+    """The Jinja2 environment our pages are rendered with: autoescaped, strict undefined."""
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader([str(p) for p in template_dirs]),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.globals.update(globals_)
+    return env
+
+
+def render_job(env: jinja2.Environment, job: PageJob) -> bytes:
+    """Render one page; ROOT is the relative way back to the site root."""
+    template = env.get_template(job.template)
+    html = template.render(job.context, ROOT=root_of(job.path), page_path=job.path)
+    return html.encode("utf-8")
+
+
+def write_if_changed(out_dir: Path, rel_path: str, data: bytes) -> bool:
+    """Write data at out_dir/rel_path unless it already holds these bytes; atomic replace."""
+    target = out_dir / rel_path
+    try:
+        if target.stat().st_size == len(data) and target.read_bytes() == data:
+            return False
+    except FileNotFoundError:
+        pass
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return True

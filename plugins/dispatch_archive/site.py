@@ -1,0 +1,222 @@
+"""Turn cleaned, tagged records into the archive's model: slugs, entities, listings, dates."""
+
+from __future__ import annotations
+
+import hashlib
+from collections import Counter, defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from entity_tags.gazetteer import ACTOR_KINDS, PLACE_KINDS, Entity, Gazetteer
+from entity_tags.normalize import fold, slugify
+
+from .pipeline import Failure, Record
+
+MONTHS = (
+    "janvier",
+    "février",
+    "mars",
+    "avril",
+    "mai",
+    "juin",
+    "juillet",
+    "août",
+    "septembre",
+    "octobre",
+    "novembre",
+    "décembre",
+)
+GROUP_DIRS = {"acteur": "acteurs", "lieu": "lieux"}
+LEAD_CHARS = 240
+
+
+def french_date(iso: str | None) -> str:
+    """'2018-09-09' -> '9 septembre 2018'; None -> 'non datée'."""
+    if not iso:
+        return "non datée"
+    year, month, day = iso[:10].split("-")
+    first = "1er" if day == "01" else str(int(day))
+    return f"{first} {MONTHS[int(month) - 1]} {year}"
+
+
+def month_label(key: str) -> str:
+    """'2018-09' -> 'septembre 2018'."""
+    year, month = key.split("-")
+    return f"{MONTHS[int(month) - 1]} {year}"
+
+
+def lead_of(paragraphs: Sequence[str], limit: int = LEAD_CHARS) -> str:
+    """The first words of the body, cut on a word boundary."""
+    text = " ".join(paragraphs)
+    if len(text) <= limit:
+        return text
+    cut = text[:limit].rsplit(" ", 1)[0]
+    return cut.rstrip(",;:") + " …"
+
+
+@dataclass
+class Dispatch:
+    """One dispatch as the site shows it."""
+
+    record: Record
+    slug: str = ""
+    entities: list[str] = field(default_factory=list)  # slugs, in order of first mention
+    counts: Counter[str] = field(default_factory=Counter)
+
+    @property
+    def url(self) -> str:
+        """Path from the site root."""
+        return f"depeches/{self.slug}.html"
+
+    @property
+    def date(self) -> str | None:
+        """ISO date or None."""
+        date: str | None = self.record["date"]
+        return date
+
+    @property
+    def sort_key(self) -> tuple[str, str, str]:
+        """Oldest first; undated sort before every date."""
+        return (self.date or "", fold(self.record["title"]), self.record["path"])
+
+
+@dataclass
+class EntityPage:
+    """An entity with the dispatches that mention it."""
+
+    entity: Entity
+    dispatches: list[int] = field(default_factory=list)  # indices into Site.dispatches, oldest first
+    mentions: int = 0
+
+    @property
+    def url(self) -> str:
+        """Path from the site root."""
+        return f"{GROUP_DIRS[self.entity.group]}/{self.entity.slug}.html"
+
+
+@dataclass
+class Site:
+    """The whole archive, ready for rendering."""
+
+    dispatches: list[Dispatch]  # oldest first, undated first
+    entities: dict[str, EntityPage]
+    failures: list[Failure]
+    gazetteer: Gazetteer
+
+    def by_group(self, group: str) -> list[EntityPage]:
+        """Entity pages of one group, by folded name."""
+        pages = [p for p in self.entities.values() if p.entity.group == group]
+        return sorted(pages, key=lambda p: (fold(p.entity.name), p.entity.slug))
+
+    def top(self, group: str, n: int) -> list[EntityPage]:
+        """Most-mentioned entities of a group (by dispatches, then name)."""
+        pages = [p for p in self.entities.values() if p.entity.group == group]
+        pages.sort(key=lambda p: (-len(p.dispatches), fold(p.entity.name)))
+        return pages[:n]
+
+    def newest_first(self) -> list[int]:
+        """Indices of dated dispatches, newest first, then undated ones."""
+        dated = [i for i, d in enumerate(self.dispatches) if d.date]
+        undated = [i for i, d in enumerate(self.dispatches) if not d.date]
+        return dated[::-1] + undated
+
+    def co_mentions(self, slug: str) -> Counter[str]:
+        """How many dispatches each other entity shares with slug."""
+        counter: Counter[str] = Counter()
+        for i in self.entities[slug].dispatches:
+            counter.update(s for s in self.dispatches[i].entities if s != slug)
+        return counter
+
+
+def build_site(records: Sequence[Record], failures: Sequence[Failure], gazetteer: Gazetteer) -> Site:
+    """Assign stable slugs, gather entities and order dispatches."""
+    dispatches = sorted((Dispatch(r) for r in records), key=lambda d: d.sort_key)
+    _assign_slugs(dispatches)
+    known: dict[str, Entity] = dict(gazetteer.entities)
+    for d in dispatches:
+        for item in d.record.get("discovered", []):
+            if item["slug"] not in known:
+                known[item["slug"]] = Entity(
+                    slug=item["slug"],
+                    name=item["name"],
+                    kind=item["kind"],
+                    group=item["group"],
+                    aliases=(item["name"],),
+                    verified=False,
+                )
+    entities: dict[str, EntityPage] = {}
+    for index, d in enumerate(dispatches):
+        for mention in d.record.get("mentions", []):
+            slug = mention["slug"]
+            if slug not in known:
+                continue
+            if slug not in d.counts:
+                d.entities.append(slug)
+            d.counts[slug] += 1
+        for slug in d.entities:
+            page = entities.setdefault(slug, EntityPage(known[slug]))
+            page.dispatches.append(index)
+            page.mentions += d.counts[slug]
+    return Site(dispatches, entities, list(failures), gazetteer)
+
+
+def _assign_slugs(dispatches: Sequence[Dispatch]) -> None:
+    """Slug from the title; on a clash, all but the oldest get a suffix from their path.
+
+    The suffix depends only on the file's path, so a URL does not change when other
+    dispatches are added, unless a newcomer is older than it and has the same title.
+    """
+    groups: dict[str, list[Dispatch]] = defaultdict(list)
+    for d in dispatches:
+        base = slugify(d.record["title"]) or "depeche"
+        groups[base].append(d)
+    for base, members in groups.items():
+        for rank, d in enumerate(members):  # members are in sort order: the oldest first
+            if rank == 0:
+                d.slug = base
+            else:
+                suffix = hashlib.sha256(d.record["path"].encode()).hexdigest()[:6]
+                d.slug = f"{base}-{suffix}"
+    taken: set[str] = set()
+    for d in dispatches:  # a suffixed slug may in turn meet a title's slug: make it unique
+        slug, n = d.slug, 2
+        while slug in taken:
+            slug, n = f"{d.slug}-{n}", n + 1
+        d.slug = slug
+        taken.add(slug)
+
+
+def kind_label(entity: Entity) -> str:
+    """French label of an entity's kind, singular-ish for chips."""
+    labels = ACTOR_KINDS if entity.group == "acteur" else PLACE_KINDS
+    return labels.get(entity.kind, entity.kind)
+
+
+def card(site: Site, index: int) -> dict[str, Any]:
+    """What a listing shows of a dispatch."""
+    d = site.dispatches[index]
+    places = [s for s in d.entities if site.entities[s].entity.group == "lieu"][:4]
+    actors = [s for s in d.entities if site.entities[s].entity.group == "acteur"][:4]
+    return {
+        "title": d.record["title"],
+        "url": d.url,
+        "date": d.date,
+        "date_label": french_date(d.date),
+        "source": d.record.get("source"),
+        "lead": lead_of(d.record["paragraphs"]),
+        "places": [chip(site.entities[s]) for s in places],
+        "actors": [chip(site.entities[s]) for s in actors],
+    }
+
+
+def chip(page: EntityPage, count: int | None = None) -> dict[str, Any]:
+    """What a link to an entity shows."""
+    return {
+        "name": page.entity.name,
+        "url": page.url,
+        "kind": page.entity.kind,
+        "group": page.entity.group,
+        "verified": page.entity.verified,
+        "count": len(page.dispatches) if count is None else count,
+    }

@@ -1,0 +1,51 @@
+"""Fold text for matching: case, accents, hyphens and apostrophes, with offsets kept."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+# Characters that separate words the same way a space does when matching names.
+_SPACE_LIKE = set("-‐‑‒–—_/\u00a0\u202f\u2009")
+_APOSTROPHES = set("’‘`´ʼ")
+
+
+@lru_cache(maxsize=4096)
+def fold_char(char: str) -> str:
+    """Fold one character: lowercase, no accent, hyphens as spaces, one apostrophe."""
+    if char in _SPACE_LIKE or char.isspace():
+        return " "
+    if char in _APOSTROPHES:
+        return "'"
+    decomposed = unicodedata.normalize("NFKD", char.casefold())
+    return "".join(c for c in decomposed if not unicodedata.combining(c)) or char
+
+
+def fold_with_offsets(text: str) -> tuple[str, list[int] | None]:
+    """Return the folded text and, if lengths differ, the source index of each folded char."""
+    pieces = [fold_char(c) for c in text]
+    folded = "".join(pieces)
+    if len(folded) == len(text):
+        return folded, None  # one folded char per source char: offsets are identical
+    index: list[int] = []
+    for i, piece in enumerate(pieces):
+        index.extend([i] * len(piece))
+    return folded, index
+
+
+_WS = re.compile(r"\s+")
+
+
+def fold(text: str) -> str:
+    """Fold a name for comparison: folded characters, runs of spaces collapsed, trimmed."""
+    return _WS.sub(" ", "".join(fold_char(c) for c in text)).strip()
+
+
+def slugify(text: str, max_length: int = 80) -> str:
+    """Lowercase ASCII slug with hyphens; empty input gives an empty slug."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+    if len(slug) > max_length:
+        slug = slug[:max_length].rsplit("-", 1)[0] or slug[:max_length]
+    return slug
