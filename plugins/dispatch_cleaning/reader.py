@@ -137,6 +137,9 @@ def normalise(text: str, warnings: list[str]) -> str:
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     fixed = MOJIBAKE.sub(_unmojibake, text)
     if fixed != text:
+        # "à" is C3 A0 in UTF-8; read as cp1252 the A0 is a no-break space that scrapers
+        # often turn into a plain one, so "Ã " is left after the repair above.
+        fixed = fixed.replace("Ã  ", "à ").replace("Ã ", "à ")
         warnings.append("mojibake réparé (UTF-8 lu comme Windows-1252)")
         text = fixed
     text = text.replace("\t", " ").replace("\f", "\n")

@@ -1,0 +1,119 @@
+"""Each cleaning rule, on lines from real scrapes, with rows that must survive."""
+
+from __future__ import annotations
+
+import pytest
+
+from dispatch_cleaning.cleaner import clean_blocks, match_line
+from dispatch_cleaning.rules import ALL_RULES, RULES, Rule, compile_rules
+
+REMOVED = [
+    # rubrique: sidebar headings alone on a line
+    ("Dernières nouvelles", "rubrique"),
+    ("  Dernières nouvelles  ", "rubrique"),
+    ("Tous les articles", "rubrique"),
+    ("Les plus lus", "rubrique"),
+    ("À la une", "rubrique"),
+    ("Sur le même sujet", "rubrique"),
+    # credit-photo: captions and credits
+    ("Sputnik. Anton Denisov", "credit-photo"),
+    ("© AFP 2018 / Omar Haj Kadour", "credit-photo"),
+    ("© REUTERS / Omar Sanadiki", "credit-photo"),
+    ("© AP Photo / Hassan Ammar", "credit-photo"),
+    ("Crédit photo : AFP", "credit-photo"),
+    ("Photo d'illustration", "credit-photo"),
+    ("© Sputnik . Mikhail Voskresensky", "credit-photo"),
+    ("AFP/Archives - George Ourfalian", "credit-photo"),
+    ("©AFP", "credit-photo"),
+    # accroche-creditee: a headline glued to a credit, padded or not (the seed, twice)
+    (
+        "Député turc Ankara doit établir un canal de dialogue avec Assad                Sputnik. Anton Denisov",
+        "accroche-creditee",
+    ),
+    ("Député turc Ankara doit établir un canal de dialogue avec Assad Sputnik. Anton Denisov", "accroche-creditee"),
+    ("Moscou dénonce les frappes occidentales en Syrie © AFP 2018 / Louai Beshara", "accroche-creditee"),
+    # lire-aussi: teasers
+    ("Lire aussi : Idleb, l'ultime bastion rebelle", "lire-aussi"),
+    ("À lire aussi - Le Conseil de sécurité se réunit en urgence", "lire-aussi"),
+    ("LIRE AUSSI >> Syrie : la trêve vole en éclats", "lire-aussi"),
+    ("VIDÉO - Les images des bombardements sur la Ghouta", "lire-aussi"),
+    ("Lire la suite", "lire-aussi"),
+    # partage, newsletter, commentaires, cookies, compteur
+    ("Partager sur Facebook", "partage"),
+    ("Partager sur Twitter", "partage"),
+    ("Suivez Sputnik sur Twitter", "partage"),
+    ("Suivez-nous sur Facebook", "partage"),
+    ("Imprimer", "partage"),
+    ("Envoyer par e-mail", "partage"),
+    ("Inscrivez-vous à notre newsletter", "newsletter"),
+    ("Abonnez-vous à notre newsletter quotidienne", "newsletter"),
+    ("Commenter", "commentaires"),
+    ("0 commentaire", "commentaires"),
+    ("3 commentaires", "commentaires"),
+    ("Nous utilisons des cookies pour améliorer votre expérience sur notre site.", "cookies"),
+    ("Ce site utilise des cookies. En poursuivant votre navigation, vous acceptez leur usage.", "cookies"),
+    ("Vus : 120. Votes : 0. Partages : 0.", "compteur"),
+]
+
+KEPT = [
+    # body text that looks like boilerplate
+    "Selon les dernières nouvelles du front, les combats se poursuivent au sud d'Idleb.",
+    "« Nous n'avons reçu aucune aide », a déclaré à l'AFP un habitant de la ville.",
+    "Les combats se poursuivent.",
+    "Le bilan pourrait s'alourdir.",
+    "Lire la suite des événements ne fut pas simple pour les observateurs de l'ONU.",
+    "Le photographe de l'AFP Omar Haj Kadour a été blessé par un éclat d'obus samedi.",
+    "Dernières nouvelles d'Alep : les civils fuient par milliers les quartiers est.",
+    "Les Nations unies ont maintes fois mis en garde contre une catastrophe humanitaire.",
+    "AFP - Les combats se poursuivent dans la province.",
+    "Partager le pouvoir n'est pas à l'ordre du jour, a affirmé le ministre.",
+    "Les rebelles ont publié une vidéo montrant les destructions.",
+    "Vues de Genève, les négociations semblent au point mort.",
+    "Le régime syrien a accusé les rebelles, selon l'agence officielle Sana.",
+    "Deux enfants tués dans de nouveaux bombardements syriens et russes sur Idleb",
+]
+
+
+@pytest.mark.parametrize(("line", "rule"), REMOVED)
+def test_boilerplate_line_is_removed_by_its_rule(line: str, rule: str) -> None:
+    assert match_line(line) == rule
+
+
+@pytest.mark.parametrize("line", KEPT)
+def test_body_line_survives(line: str) -> None:
+    assert match_line(line) is None
+
+
+def test_every_content_rule_has_an_example_row() -> None:
+    tested = {rule for _, rule in REMOVED}
+    assert {r.name for r in RULES} <= tested
+
+
+def test_every_rule_has_a_reason_and_a_label() -> None:
+    for rule in ALL_RULES:
+        assert rule.reason and rule.label and rule.forced_by, rule.name
+
+
+def test_a_rule_without_patterns_is_refused() -> None:
+    with pytest.raises(ValueError, match="no pattern"):
+        compile_rules((Rule("vide", "Vide", "none", (), 5),))
+
+
+def test_duplicate_paragraph_keeps_the_first_copy() -> None:
+    para = "Le régime syrien a bombardé la province d'Idleb dimanche, selon l'OSDH."
+    cleaned = clean_blocks("Titre", [para, "Autre paragraphe.", "Le régime  syrien a bombardé\nla province d'Idleb dimanche,  selon l'OSDH."])
+    assert cleaned.paragraphs == (para, "Autre paragraphe.")
+    assert [r.rule for r in cleaned.removed] == ["doublon"]
+
+
+def test_title_is_never_removed_and_a_repeated_title_is() -> None:
+    cleaned = clean_blocks("Les combats se poursuivent", ["Les combats se poursuivent", "Texte."])
+    assert cleaned.title == "Les combats se poursuivent"
+    assert cleaned.paragraphs == ("Texte.",)
+    assert cleaned.removed[0].rule == "titre-repete"
+
+
+def test_lines_of_a_block_are_judged_one_by_one() -> None:
+    cleaned = clean_blocks("T", ["Partager sur Facebook\nPartager sur Twitter\nImprimer", "Corps du texte."])
+    assert cleaned.paragraphs == ("Corps du texte.",)
+    assert [r.rule for r in cleaned.removed] == ["partage"] * 3
