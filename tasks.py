@@ -88,6 +88,20 @@ def test(c, k="", fast=False):
     c.run(f"{sys.executable} -m pytest {workers} {' '.join(args)}", pty=False)
 
 
+@task(name="update-golden")
+def update_golden(c):
+    """Regenerate tests/golden/seed.json from the seed; review the diff like code."""
+    from dispatch_archive.inspect import inspect_lines
+
+    seed = ROOT / "content" / "dispatches" / "000_ed6308b521bfe103.txt"
+    (line,) = list(inspect_lines(seed, SETTINGS))
+    item = json.loads(line)
+    item["source"] = seed.name
+    golden = ROOT / "tests" / "golden" / "seed.json"
+    golden.write_text(json.dumps(item, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    print(f"wrote {golden.relative_to(ROOT)}: review it with git diff")
+
+
 @task
 def lint(c):
     """ruff check, ruff format --check, mypy on the pure modules."""

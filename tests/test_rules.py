@@ -53,6 +53,11 @@ REMOVED = [
     ("Nous utilisons des cookies pour améliorer votre expérience sur notre site.", "cookies"),
     ("Ce site utilise des cookies. En poursuivant votre navigation, vous acceptez leur usage.", "cookies"),
     ("Vus : 120. Votes : 0. Partages : 0.", "compteur"),
+    # signature: bylines and publication stamps of the page
+    ("Par la rédaction, avec AFP — 21 août 2013 à 18h42", "signature"),
+    ("Publié le 22/12/2016 à 21h35", "signature"),
+    ("27 mars 2016", "signature"),
+    ("Mis à jour le 14 avril 2018", "signature"),
 ]
 
 KEPT = [
@@ -71,6 +76,9 @@ KEPT = [
     "Vues de Genève, les négociations semblent au point mort.",
     "Le régime syrien a accusé les rebelles, selon l'agence officielle Sana.",
     "Deux enfants tués dans de nouveaux bombardements syriens et russes sur Idleb",
+    "Par ailleurs, les combats se poursuivent dans le sud de la province.",
+    "Le 27 mars 2016, l'armée syrienne a repris Palmyre.",
+    "Publié le rapport, l'ONU a demandé une enquête.",
 ]
 
 

@@ -29,6 +29,11 @@ CREDIT = (
     rf"(?:\s*[./\-–—|:]\s*{NAME}(?:\s*/\s*{AGENCY})?)?"
 )
 # A credit that names its photographer: the only kind trusted at the end of a longer line.
+WEEKDAY = r"(?:lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche)"
+MONTH = (
+    r"(?:janvier|février|fevrier|mars|avril|mai|juin|juillet|août|aout|septembre|octobre"
+    r"|novembre|décembre|decembre)"
+)
 SIGNED_CREDIT = rf"(?:©\s*)?{AGENCY}(?:\s*/\s*Archives)?(?:\s+\d{{4}})?\s*[./\-–—|:]\s*{NAME}"
 
 
@@ -185,6 +190,22 @@ RULES: tuple[Rule, ...] = (
         ),
         max_words=12,
         forced_by="sample corpus (« Vus : 120. Votes : 0. Partages : 0. »)",
+    ),
+    Rule(
+        name="signature",
+        label="Signature, date de publication du site",
+        reason="Bylines and publication stamps of the web page, not of the dispatch text.",
+        patterns=(
+            r"Par\s+(?:la\s+rédaction|(?:notre|nos)\s+(?:correspondant|envoyé)e?s?\b.{0,40}"
+            r"|(?-i:[A-ZÀ-Ý][\w'’-]+(?:\s+[A-ZÀ-Ý][\w'’-]+){0,3}))"
+            r"(?:\s*,?\s*(?:avec|et)\s+(?:l'|l’)?(?:AFP|Reuters|AP|agences))?(?:\s*[—–|-]\s*.{0,50})?",
+            rf"(?:Publié|Mis\s+à\s+jour|Mise\s+à\s+jour|Modifié|Actualisé)\s+le\s+(?:{WEEKDAY}\s+)?\d.{{3,60}}",
+            rf"(?:{WEEKDAY}\s+)?\d{{1,2}}(?:er)?\s+{MONTH}\s+\d{{4}}(?:\s*(?:à|-|,)\s*\d{{1,2}}\s*[h:]\s*\d{{0,2}})?",
+            r"\d{1,2}/\d{1,2}/\d{4}(?:\s*(?:à|-|,)?\s*\d{1,2}\s*[h:]\s*\d{2})?",
+        ),
+        max_words=15,
+        forced_by="006_ghouta-attaque-chimique.html (« Par la rédaction, avec AFP — 21 août 2013 »), "
+        "016_palmyre-reprise-armee.html (« 27 mars 2016 »), 019 (« Publié le 22/12/2016 à 21h35 »)",
     ),
 )
 

@@ -30,6 +30,14 @@ def add_reader(readers: Any) -> None:
         readers.reader_classes[ext] = MarkdownItReader
 
 
+def forget_disabled_markdown(generator: Any) -> None:
+    """Pelican warns about its Python-Markdown reader being disabled even though ours reads .md."""
+    for ext in MarkdownItReader.file_extensions:
+        generator.readers.disabled_readers.pop(ext, None)
+
+
 def register() -> None:
-    """Connect to Pelican's readers_init signal."""
+    """Connect to Pelican's readers_init and generator_init signals."""
     signals.readers_init.connect(add_reader)
+    signals.page_generator_init.connect(forget_disabled_markdown)
+    signals.article_generator_init.connect(forget_disabled_markdown)
