@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+from markupsafe import Markup
 
 from .pages import PageJob, root_of
 
@@ -22,9 +23,33 @@ def make_environment(template_dirs: Iterable[Path], globals_: Mapping[str, Any])
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        auto_reload=False,  # one build, templates do not change under it: skip the mtime checks
+        cache_size=-1,
     )
     env.globals.update(globals_)
+    env.globals["card"] = CardRenderer(env)
     return env
+
+
+class CardRenderer:
+    """`{{ card(d, ROOT) }}`: a dispatch card, rendered once per dispatch and depth.
+
+    The same card appears on the home page, on every entity page of the dispatch and in its
+    month archive; rendering it once and reusing the markup saves most of the listing work.
+    """
+
+    def __init__(self, env: jinja2.Environment) -> None:
+        self.env = env
+        self.cache: dict[tuple[str, str], Markup] = {}
+
+    def __call__(self, d: Mapping[str, Any], root: str) -> Markup:
+        key = (d["url"], root)
+        html = self.cache.get(key)
+        if html is None:
+            template = self.env.get_template("includes/card.html")
+            html = Markup(template.render(d=d, ROOT=root))
+            self.cache[key] = html
+        return html
 
 
 def render_job(env: jinja2.Environment, job: PageJob) -> bytes:
