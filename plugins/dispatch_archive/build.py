@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
+import multiprocessing
+import os
+import shutil
+import time
+import zlib
 from collections import Counter, defaultdict
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -21,6 +27,8 @@ from .settings import DispatchSettings, EntitySettings
 from .site import GROUP_DIRS, Site, build_site, lead_of
 
 logger = logging.getLogger(__name__)
+
+FEEDS_VERSION = "feeds-1"  # bump when feeds.py changes what it writes
 
 
 @dataclass(frozen=True)
@@ -72,6 +80,7 @@ class ArchiveBuild:
     site: Site | None = None
     stats: dict[str, int] = field(default_factory=dict)
     written_paths: list[str] = field(default_factory=list)
+    timings: dict[str, float] = field(default_factory=dict)
 
     @property
     def cache_dir(self) -> Path:
@@ -83,50 +92,90 @@ class ArchiveBuild:
         folder = self.prepared.dispatch.dispatch_dir(str(self.content_path))
         cache = Cache(self.cache_dir / "dispatches.sqlite")
         try:
-            self.outcome = process(discover(folder), folder, make_tagger(self.prepared), cache)
+            self.outcome = process(
+                discover(folder), folder, make_tagger(self.prepared), cache,
+                workers=self.prepared.dispatch.worker_count(),
+            )
         finally:
             cache.close()
+        self.timings.update(self.outcome.timings)
+        started = time.perf_counter()
         for failure in self.outcome.failures:
             logger.warning("Dispatch skipped: %s: %s", failure.path, failure.reason)
         self.site = build_site(self.outcome.records, self.outcome.failures, self.prepared.gazetteer)
+        self.timings["model"] = time.perf_counter() - started
         return self.site
 
-    def jobs(self) -> list[PageJob]:
-        """Every page to render."""
+    def jobs(self) -> Iterator[PageJob]:
+        """Every page to render, one at a time."""
         assert self.site is not None, "read() comes before jobs()"
         return build_jobs(self.site, self.prepared.dispatch, self.prepared.entity)
 
     def write(self) -> int:
-        """Render pages and feeds into output_path; return how many files were rewritten."""
-        site = self.site
-        assert site is not None, "read() comes before write()"
-        env = make_environment([self.theme_path / "templates"], self.prepared.site)
-        rewritten = 0
+        """Render pages and feeds into output_path; return how many files were rewritten.
+
+        Pages are split between worker processes by a hash of their path, so the output does
+        not depend on the number of workers. A page whose inputs (template files, settings and
+        its own data) hash as in the previous build is not rendered again: the previous file
+        is kept (hard-linked when building into a fresh folder).
+        """
+        assert self.site is not None, "read() comes before write()"
+        started = time.perf_counter()
+        manifest_path = self.cache_dir / "render-manifest.json"
+        previous = os.environ.get(PREVIOUS_ENV)
+        previous_dir = Path(previous) if previous else self.output_path
+        old_manifest = _load_manifest(manifest_path, previous_dir)
+        manifest_path.unlink(missing_ok=True)  # a build that dies from here on leaves none
+        salt = _templates_salt(self.theme_path / "templates", self.prepared.site)
+        workers = self.prepared.dispatch.worker_count()
+        if len(self.site.dispatches) < PARALLEL_THRESHOLD:
+            workers = 1
+        global _ACTIVE
+        _ACTIVE = (self, old_manifest, previous_dir, salt, workers)
+        try:
+            if workers == 1:
+                parts = [_render_part(0)]
+            else:
+                with multiprocessing.get_context("fork").Pool(workers) as pool:
+                    parts = pool.map(_render_part, range(workers))
+        finally:
+            _ACTIVE = None
+        manifest: dict[str, str] = {}
+        rewritten = reused = 0
         paths: list[str] = []
-        for job in self.jobs():
-            rewritten += write_if_changed(self.output_path, job.path, render_job(env, job))
-            paths.append(job.path)
-        for path, data in self.feeds():
-            rewritten += write_if_changed(self.output_path, path, data)
-            paths.append(path)
-        self.written_paths = paths
-        self.stats = {"files": len(paths), "rewritten": rewritten}
+        for part in parts:
+            manifest.update(part.manifest)
+            rewritten += part.rewritten
+            reused += part.reused
+            paths.extend(part.paths)
+        _save_manifest(manifest_path, manifest, self.output_path)
+        self.written_paths = sorted(paths)
+        self.stats = {"files": len(paths), "rewritten": rewritten, "reused": reused, "workers": workers}
+        self.timings["render_write"] = time.perf_counter() - started
         return rewritten
 
-    def feeds(self) -> Iterator[tuple[str, bytes]]:
-        """The archive's Atom feed and one per entity."""
+    def feed_jobs(self) -> Iterator[tuple[str, str, Callable[[], bytes]]]:
+        """(path, key of its inputs, maker) for the archive's Atom feed and one per entity."""
         site = self.site
         assert site is not None
         limit = self.prepared.dispatch.feed_items
         url = str(self.prepared.site["SITEURL"])
         name = str(self.prepared.site["SITENAME"])
-        everything = list(range(len(site.dispatches)))
-        yield "feeds/all.atom.xml", atom_feed(site, name, "feeds/all.atom.xml", "index.html", everything, url, limit)
+
+        def feed(title: str, path: str, page_url: str, items: list[int]) -> tuple[str, str, Callable[[], bytes]]:
+            shown = [i for i in reversed(items) if site.dispatches[i].date][:limit]
+            inputs = [
+                (site.dispatches[i].url, site.dispatches[i].record["sha256"], site.dispatches[i].entities)
+                for i in shown
+            ]
+            key = _job_key(FEEDS_VERSION, path, {"t": title, "u": url, "p": page_url, "i": inputs})
+            return path, key, lambda: atom_feed(site, title, path, page_url, items, url, limit)
+
+        yield feed(name, "feeds/all.atom.xml", "index.html", list(range(len(site.dispatches))))
         for slug, page in sorted(site.entities.items()):
             folder = GROUP_DIRS[page.entity.group]
             path = f"feeds/{folder}/{slug}.atom.xml"
-            title = f"{name} — {page.entity.name}"
-            yield path, atom_feed(site, title, path, page.url, page.dispatches, url, limit)
+            yield feed(f"{name} — {page.entity.name}", path, page.url, page.dispatches)
 
     def search_docs(self) -> Iterator[dict[str, Any]]:
         """One plain document per dispatch, for the search index."""
@@ -200,3 +249,113 @@ class ArchiveBuild:
 
 def _search_entity(entity: Any) -> dict[str, Any]:
     return {"slug": entity.slug, "name": entity.name, "kind": entity.kind, "aliases": list(entity.aliases)}
+
+
+PARALLEL_THRESHOLD = 300  # below this many dispatches, forking costs more than it saves
+PREVIOUS_ENV = "DISPATCH_PREVIOUS_OUTPUT"
+# Set by ArchiveBuild.write() just before forking: the workers inherit it.
+_ACTIVE: tuple[ArchiveBuild, dict[str, str], Path, str, int] | None = None
+
+
+@dataclass
+class _Part:
+    manifest: dict[str, str] = field(default_factory=dict)
+    paths: list[str] = field(default_factory=list)
+    rewritten: int = 0
+    reused: int = 0
+
+
+def _mine(path: str, part: int, workers: int) -> bool:
+    return workers == 1 or zlib.crc32(path.encode("utf-8")) % workers == part
+
+
+def _render_part(part: int) -> _Part:
+    """Render this worker's share of pages and feeds (all of them with one worker)."""
+    assert _ACTIVE is not None
+    build, old_manifest, previous_dir, salt, workers = _ACTIVE
+    out = _Part()
+    env = make_environment([build.theme_path / "templates"], build.prepared.site)
+    same_dir = previous_dir.resolve() == build.output_path.resolve()
+
+    def keep_previous(path: str, key: str) -> bool:
+        if old_manifest.get(path) != key:
+            return False
+        old = previous_dir / path
+        if not old.is_file():
+            return False
+        if not same_dir:
+            _link(old, build.output_path / path)
+        out.reused += 1
+        return True
+
+    for job in build.jobs():
+        if not _mine(job.path, part, workers):
+            continue
+        key = _job_key(salt, job.template, job.context)
+        if not keep_previous(job.path, key):
+            out.rewritten += write_if_changed(build.output_path, job.path, render_job(env, job))
+        out.manifest[job.path] = key
+        out.paths.append(job.path)
+    for path, key, make in build.feed_jobs():
+        if not _mine(path, part, workers):
+            continue
+        if not keep_previous(path, key):
+            out.rewritten += write_if_changed(build.output_path, path, make())
+        out.manifest[path] = key
+        out.paths.append(path)
+    return out
+
+
+def _job_key(salt: str, template: str, context: Mapping[str, Any]) -> str:
+    data = json.dumps(context, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return hashlib.blake2b(f"{salt}\0{template}\0{data}".encode(), digest_size=16).hexdigest()
+
+
+def _templates_salt(folder: Path, globals_: Mapping[str, Any]) -> str:
+    digest = hashlib.blake2b(digest_size=16)
+    for path in sorted(folder.rglob("*")):
+        if path.is_file():
+            digest.update(path.relative_to(folder).as_posix().encode() + b"\0" + path.read_bytes())
+    digest.update(json.dumps(globals_, sort_keys=True, default=str).encode())
+    return digest.hexdigest()
+
+
+def _link(old: Path, new: Path) -> None:
+    new.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        os.link(old, new)
+    except FileExistsError:
+        new.unlink()
+        os.link(old, new)
+    except OSError:
+        shutil.copy2(old, new)
+
+
+def _identity(folder: Path) -> list[int]:
+    stat = folder.stat()
+    return [stat.st_dev, stat.st_ino]
+
+
+def _load_manifest(path: Path, previous_dir: Path) -> dict[str, str]:
+    """The previous build's page keys, if previous_dir is the folder that build wrote.
+
+    The manifest names its output folder by device and inode: `invoke build` renames the
+    folder it built into output/, which keeps the inode, so a build killed before the swap
+    (whose folder never became output/) leaves a manifest that no longer applies.
+    """
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        if not isinstance(data, dict) or data.get("dir") != _identity(previous_dir):
+            return {}
+    except (OSError, ValueError):
+        return {}
+    entries = data.get("entries")
+    return entries if isinstance(entries, dict) else {}
+
+
+def _save_manifest(path: Path, manifest: Mapping[str, str], output: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".tmp")
+    data = {"dir": _identity(output), "entries": dict(manifest)}
+    tmp.write_text(json.dumps(data, sort_keys=True), encoding="utf-8")
+    os.replace(tmp, path)

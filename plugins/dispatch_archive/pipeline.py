@@ -5,7 +5,9 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import multiprocessing
 import sqlite3
+import time
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -38,6 +40,7 @@ class Outcome:
     failures: list[Failure] = field(default_factory=list)
     cache_hits: int = 0
     tagged: int = 0
+    timings: dict[str, float] = field(default_factory=dict)
 
 
 def discover(folder: Path) -> list[Path]:
@@ -128,42 +131,73 @@ def _tag_key(record: Record, tagger: Tagger) -> str:
     return "tags:" + digest.hexdigest()
 
 
+def _read_one(item: tuple[Path, Path]) -> tuple[str, Any]:
+    """Read and clean one file; ("ok", record) or ("fail", reason). Runs in a worker."""
+    path, root = item
+    try:
+        return "ok", read_and_clean(path, root)
+    except DispatchError as exc:
+        return "fail", exc.reason
+    except Exception as exc:  # noqa: BLE001 - one bad file never stops the build
+        logger.exception("Unexpected error reading %s", path)
+        return "error", f"erreur inattendue : {exc!r}"
+
+
+PARALLEL_READ_THRESHOLD = 400  # fewer files are read faster than a pool starts
+
+
 def process(
-    paths: Sequence[Path], root: Path, tagger: Tagger, cache: Cache | None = None
+    paths: Sequence[Path], root: Path, tagger: Tagger, cache: Cache | None = None, workers: int = 1
 ) -> Outcome:
     """Read, clean and tag the files; failures are collected, never raised."""
     cache = cache or Cache(None)
     outcome = Outcome()
-    fresh: list[tuple[str, Any]] = []
+    started = time.perf_counter()
+    slots: list[Record | Failure | None] = []
+    misses: list[tuple[int, str, Path]] = []
     for path in paths:
         shown = path.relative_to(root).as_posix()
         try:
             key = _file_key(path)
         except OSError as exc:
-            outcome.failures.append(Failure(shown, f"illisible ({exc})"))
+            slots.append(Failure(shown, f"illisible ({exc})"))
             continue
         record = cache.get(key)
-        if record is not None:
-            outcome.cache_hits += 1
-            if "failure" in record:
-                outcome.failures.append(Failure(shown, record["failure"]))
-                continue
-            record["path"] = shown
+        if record is None:
+            misses.append((len(slots), key, path))
+            slots.append(None)
+            continue
+        outcome.cache_hits += 1
+        if "failure" in record:
+            slots.append(Failure(shown, record["failure"]))
         else:
-            try:
-                record = read_and_clean(path, root)
-            except DispatchError as exc:
-                outcome.failures.append(Failure(shown, exc.reason))
-                fresh.append((key, {"failure": exc.reason}))
-                continue
-            except Exception as exc:  # noqa: BLE001 - one bad file never stops the build
-                logger.exception("Unexpected error reading %s", shown)
-                outcome.failures.append(Failure(shown, f"erreur inattendue : {exc!r}"))
-                continue
-            fresh.append((key, record))
-        outcome.records.append(record)
+            record["path"] = shown
+            slots.append(record)
+    items = [(path, root) for _, _, path in misses]
+    if workers > 1 and len(items) >= PARALLEL_READ_THRESHOLD:
+        with multiprocessing.get_context("fork").Pool(workers) as pool:
+            results = pool.map(_read_one, items, chunksize=64)
+    else:
+        results = [_read_one(item) for item in items]
+    fresh: list[tuple[str, Any]] = []
+    for (slot, key, path), (status, value) in zip(misses, results, strict=True):
+        if status == "ok":
+            slots[slot] = value
+            fresh.append((key, value))
+        else:
+            slots[slot] = Failure(path.relative_to(root).as_posix(), value)
+            if status == "fail":  # unexpected errors are not cached: they may be ours to fix
+                fresh.append((key, {"failure": value}))
     cache.put_many(fresh)
+    for item in slots:
+        if isinstance(item, Failure):
+            outcome.failures.append(item)
+        elif item is not None:
+            outcome.records.append(item)
+    outcome.timings["read_clean"] = time.perf_counter() - started
+    started = time.perf_counter()
     _tag(outcome, tagger, cache)
+    outcome.timings["tag"] = time.perf_counter() - started
     return outcome
 
 

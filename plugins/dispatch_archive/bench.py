@@ -1,0 +1,241 @@
+"""`invoke bench`: our build against plain Pelican on the same synthetic dispatches.
+
+Each build runs in a child process (`python -m dispatch_archive.bench child …`) so that its
+wall time and peak memory are its own. The last line printed is one JSON object.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import resource
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _tree_size(folder: Path) -> tuple[int, int]:
+    files = size = 0
+    for dirpath, _dirs, names in os.walk(folder):
+        for name in names:
+            files += 1
+            size += os.path.getsize(os.path.join(dirpath, name))
+    return files, size
+
+
+def child(args: argparse.Namespace) -> None:
+    """Run one build in this process and print its figures as JSON."""
+    sys.path.insert(0, str(ROOT / "plugins"))
+    from blinker import signal
+    from pelican import Pelican
+    from pelican.settings import read_settings
+
+    from dispatch_archive.swap import build_and_swap
+
+    captured: dict[str, Any] = {}
+    if args.plain:
+        override = {
+            "PATH": str(args.content),
+            "OUTPUT_PATH": str(args.output),
+            "PLUGIN_PATHS": [str(ROOT / "plugins")],
+            "PLUGINS": ["markdown_it_reader"],
+            "CACHE_CONTENT": True,
+            "LOAD_CONTENT_CACHE": True,
+            "CACHE_PATH": str(args.cache),
+            "TIMEZONE": "UTC",
+            "SITENAME": "Pelican",
+        }
+        settings_file = str(args.content.parent / "plainconf.py")
+        Path(settings_file).write_text("", encoding="utf-8")
+        started = time.perf_counter()
+        Pelican(read_settings(settings_file, override=override)).run()
+        wall = time.perf_counter() - started
+    else:
+        signal("dispatch_archive_built").connect(lambda build: captured.setdefault("build", build), weak=False)
+        override = {
+            "PATH": str(args.content),
+            "DISPATCH_CACHE_PATH": str(args.cache),
+            "ENTITY_DISCOVERY": not args.no_discovery,
+        }
+
+        def run(tmp: Path) -> None:
+            settings = read_settings(str(ROOT / "pelicanconf.py"), override={**override, "OUTPUT_PATH": str(tmp)})
+            Pelican(settings).run()
+
+        started = time.perf_counter()
+        build_and_swap(args.output, run)
+        wall = time.perf_counter() - started
+    files, size = _tree_size(args.output)
+    rss = max(
+        resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
+        resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss,
+    )
+    out: dict[str, Any] = {"wall_s": round(wall, 3), "peak_rss_mb": round(rss / 1024, 1), "files": files, "bytes": size}
+    build = captured.get("build")
+    if build is not None:
+        out["stages"] = {k: round(v, 3) for k, v in build.timings.items()}
+        out["stats"] = build.stats
+    print("RESULT " + json.dumps(out))
+
+
+def _run_child(*extra: str) -> dict[str, Any]:
+    cmd = [sys.executable, "-m", "dispatch_archive.bench", "child", *extra]
+    env = dict(os.environ, PYTHONPATH=str(ROOT / "plugins"))
+    proc = subprocess.run(cmd, capture_output=True, text=True, env=env, cwd=ROOT, check=False)
+    for line in proc.stdout.splitlines():
+        if line.startswith("RESULT "):
+            result: dict[str, Any] = json.loads(line[7:])
+            return result
+    raise RuntimeError(f"build failed ({proc.returncode}):\n{proc.stdout[-3000:]}\n{proc.stderr[-3000:]}")
+
+
+def _write_markdown(records: list[dict[str, Any]], gazetteer: Any, folder: Path) -> None:
+    """The same dispatches as tagged Markdown articles, for plain Pelican."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for r in records:
+        names = []
+        for m in r.get("mentions", []):
+            entity = gazetteer.entities.get(m["slug"])
+            name = entity.name if entity else m["text"]
+            if name not in names:
+                names.append(name.replace(",", " "))
+        date = r["date"] or "2000-01-01"
+        title = r["title"].replace("\n", " ")
+        body = "\n\n".join(r["paragraphs"])
+        stem = Path(r["path"]).stem
+        (folder / f"{stem}.md").write_text(
+            f"Title: {title}\nDate: {date}\nCategory: Dépêches\nTags: {', '.join(names)}\n\n{body}\n",
+            encoding="utf-8",
+        )
+
+
+def run_bench(n: int, workdir: Path, discovery: bool = True, pelican: bool = True) -> dict[str, Any]:
+    """Generate N dispatches, time our builds (cold, full, no-op, +1) and plain Pelican's."""
+    sys.path.insert(0, str(ROOT / "plugins"))
+    from dispatch_archive.pipeline import Cache, discover, process
+    from dispatch_archive.synth import SynthSpec, dispatches, write_corpus
+    from entity_tags.gazetteer import load_gazetteer
+    from entity_tags.tagger import Tagger
+
+    gazetteer = load_gazetteer(ROOT / "content" / "gazetteer")
+    base = workdir / str(n)
+    shutil.rmtree(base, ignore_errors=True)
+    content = base / "content"
+    shutil.copytree(ROOT / "content" / "gazetteer", content / "gazetteer")
+    shutil.copytree(ROOT / "content" / "pages", content / "pages")
+    t0 = time.perf_counter()
+    write_corpus(gazetteer, SynthSpec(n), content / "dispatches")
+    generate_s = time.perf_counter() - t0
+    output, cache = base / "output", base / "cache"
+    flags = ["--content", str(content), "--output", str(output), "--cache", str(cache)]
+    if not discovery:
+        flags.append("--no-discovery")
+    figures: dict[str, Any] = {"n": n, "generate_s": round(generate_s, 2)}
+    print(f"[{n}] corpus written in {generate_s:.1f} s; building (cold)…", flush=True)
+    figures["cold"] = _run_child(*flags)
+    print(f"[{n}] cold {figures['cold']['wall_s']} s; full build with a warm tagging cache…", flush=True)
+    shutil.rmtree(output)
+    (cache / "render-manifest.json").unlink(missing_ok=True)
+    figures["full_warm"] = _run_child(*flags)
+    print(f"[{n}] full warm {figures['full_warm']['wall_s']} s; no-op rebuild…", flush=True)
+    figures["noop"] = _run_child(*flags)
+    extra = next(iter(dispatches(gazetteer, SynthSpec(n + 1, seed=7))))  # a new dispatch
+    (content / "dispatches" / f"ajout-{extra[0]}").write_text(extra[1], encoding="utf-8")
+    figures["add_one"] = _run_child(*flags)
+    print(f"[{n}] +1 dispatch {figures['add_one']['wall_s']} s", flush=True)
+    if pelican:
+        cache_db = Cache(cache / "dispatches.sqlite")
+        outcome = process(discover(content / "dispatches"), content / "dispatches", Tagger(gazetteer), cache_db)
+        cache_db.close()
+        plain = base / "plain"
+        records = sorted(outcome.records, key=lambda r: r["path"])
+        _write_markdown(records[:-1], gazetteer, plain / "content")
+        pflags = ["--plain", "--content", str(plain / "content"), "--output", str(plain / "output"), "--cache", str(plain / "cache")]
+        print(f"[{n}] plain Pelican (cold)…", flush=True)
+        figures["pelican"] = _run_child(*pflags)
+        _write_markdown(records[-1:], gazetteer, plain / "content")
+        figures["pelican_cached_add_one"] = _run_child(*pflags)
+        print(f"[{n}] plain Pelican {figures['pelican']['wall_s']} s, cached +1 {figures['pelican_cached_add_one']['wall_s']} s", flush=True)
+    return figures
+
+
+def summary(f: dict[str, Any]) -> dict[str, Any]:
+    """The one-line JSON: n, ours_s, pelican_s, ratio, peak_rss_mb, output_bytes, and more."""
+    out: dict[str, Any] = {
+        "n": f["n"],
+        "ours_s": f["full_warm"]["wall_s"],
+        "ours_cold_s": f["cold"]["wall_s"],
+        "ours_noop_s": f["noop"]["wall_s"],
+        "ours_add_one_s": f["add_one"]["wall_s"],
+        "peak_rss_mb": max(f[k]["peak_rss_mb"] for k in ("cold", "full_warm", "noop", "add_one")),
+        "output_bytes": f["add_one"]["bytes"],
+        "output_files": f["add_one"]["files"],
+    }
+    if "pelican" in f:
+        p, pc = f["pelican"]["wall_s"], f["pelican_cached_add_one"]["wall_s"]
+        out.update(
+            pelican_s=p,
+            pelican_cached_add_one_s=pc,
+            ratio=round(out["ours_s"] / p, 3),
+            cold_ratio=round(out["ours_cold_s"] / p, 3),
+            add_one_ratio=round(out["ours_add_one_s"] / pc, 3),
+            pelican_peak_rss_mb=f["pelican"]["peak_rss_mb"],
+            pelican_output_bytes=f["pelican"]["bytes"],
+        )
+    return out
+
+
+def print_report(f: dict[str, Any]) -> None:
+    """A table per stage, then the JSON line."""
+    print(f"\nMachine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}")
+    print(f"{'build':<28}{'wall s':>9}{'peak MB':>9}{'files':>9}{'MB out':>9}")
+    for key, label in (
+        ("cold", "ours, cold (tagging)"),
+        ("full_warm", "ours, full, warm cache"),
+        ("noop", "ours, nothing changed"),
+        ("add_one", "ours, one dispatch added"),
+        ("pelican", "plain Pelican, cold"),
+        ("pelican_cached_add_one", "plain Pelican, cached +1"),
+    ):
+        if key in f:
+            r = f[key]
+            print(f"{label:<28}{r['wall_s']:>9.2f}{r['peak_rss_mb']:>9.0f}{r['files']:>9}{r['bytes'] / 1e6:>9.1f}")
+    for key in ("cold", "full_warm", "add_one"):
+        stages = f[key].get("stages")
+        if stages:
+            print(f"stages ({key}): " + ", ".join(f"{k} {v:.2f} s" for k, v in stages.items()))
+    print(json.dumps(summary(f), sort_keys=True))
+
+
+def main() -> None:
+    """Command line: `child` for one build, `run` for the whole benchmark."""
+    parser = argparse.ArgumentParser(prog="python -m dispatch_archive.bench")
+    sub = parser.add_subparsers(dest="cmd", required=True)
+    c = sub.add_parser("child")
+    c.add_argument("--content", type=Path, required=True)
+    c.add_argument("--output", type=Path, required=True)
+    c.add_argument("--cache", type=Path, required=True)
+    c.add_argument("--plain", action="store_true")
+    c.add_argument("--no-discovery", action="store_true")
+    r = sub.add_parser("run")
+    r.add_argument("--dispatches", type=int, default=1000)
+    r.add_argument("--workdir", type=Path, default=ROOT / "bench-work")
+    r.add_argument("--no-discovery", action="store_true")
+    r.add_argument("--no-pelican", action="store_true")
+    args = parser.parse_args()
+    if args.cmd == "child":
+        child(args)
+    else:
+        figures = run_bench(args.dispatches, args.workdir, not args.no_discovery, not args.no_pelican)
+        print_report(figures)
+
+
+if __name__ == "__main__":
+    main()
