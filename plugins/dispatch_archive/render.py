@@ -66,7 +66,15 @@ def write_if_changed(out_dir: Path, rel_path: str, data: bytes) -> bool:
         if target.stat().st_size == len(data) and target.read_bytes() == data:
             return False
     except FileNotFoundError:
-        pass
+        # A new file: nobody can be reading it yet, and a build that dies leaves no render
+        # manifest, so a partial file is rewritten next time. Skip the temporary file.
+        target.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            with open(target, "xb") as handle:
+                handle.write(data)
+            return True
+        except FileExistsError:
+            pass
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")
     try:
