@@ -13,7 +13,7 @@ DEFAULT_LANG = "fr"
 LOCALE = ("C",)  # dates are formatted by our templates in French, never by the system locale
 
 PLUGIN_PATHS = ["plugins"]
-PLUGINS = ["markdown_it_reader", "dispatch_archive"]
+PLUGINS = ["markdown_it_reader", "dispatch_archive", "archive_search"]
 
 # Dispatches are read by the dispatch_archive generator, not as Pelican articles.
 ARTICLE_PATHS: list[str] = []

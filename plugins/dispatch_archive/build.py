@@ -39,6 +39,7 @@ class Prepared:
     entity: EntitySettings
     gazetteer: Gazetteer
     site: Mapping[str, Any]  # the Pelican settings the templates see (SITENAME, …)
+    raw: Mapping[str, Any] = field(default_factory=dict)  # every setting, for other plugins
 
 
 def prepare(settings: Mapping[str, Any]) -> Prepared:
@@ -54,7 +55,7 @@ def prepare(settings: Mapping[str, Any]) -> Prepared:
         "DEFAULT_LANG": settings.get("DEFAULT_LANG", "fr"),
         "MENUITEMS": tuple(settings.get("MENUITEMS", ())),
     }
-    return Prepared(ds, es, gazetteer, site)
+    return Prepared(ds, es, gazetteer, site, dict(settings))
 
 
 def make_tagger(prepared: Prepared) -> Tagger:

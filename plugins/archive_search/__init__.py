@@ -1,0 +1,51 @@
+"""Offline search for the dispatch archive: Whoosh index, static client index, browser client.
+
+Pelican wiring only: settings are checked when Pelican starts, and once dispatch_archive has
+written its pages, the Whoosh index (in the cache folder) is brought up to date and exported
+into output/ as classic-script shards. The logic lives in the sibling modules.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from pathlib import Path
+from typing import Any
+
+from blinker import signal
+from pelican import signals
+
+from .settings import SearchSettings
+
+logger = logging.getLogger(__name__)
+
+
+def check_settings(pelican: Any) -> None:
+    """Fail at start on an unknown or mistyped SEARCH_* setting."""
+    SearchSettings.from_settings(pelican.settings)
+
+
+def index_archive(build: Any) -> None:
+    """Update the Whoosh index from the built archive and export the client index."""
+    from .export import export_client_index
+    from .index import build_index
+
+    settings = SearchSettings.from_settings(build.prepared.raw)
+    # The index lives in the build's cache folder unless SEARCH_INDEX_DIR says otherwise, so
+    # two archives (or two test builds) never share one index.
+    explicit = build.prepared.raw.get("SEARCH_INDEX_DIR")
+    index_dir = Path(explicit) if explicit else build.cache_dir / "search" / "whoosh"
+    started = time.perf_counter()
+    counts = build_index(build.search_docs(), index_dir, settings)
+    indexed = time.perf_counter()
+    files = export_client_index(index_dir, build.output_path / settings.output_dir, settings)
+    build.timings["search_index"] = indexed - started
+    build.timings["search_export"] = time.perf_counter() - indexed
+    build.written_paths += [p.relative_to(build.output_path).as_posix() for p in files]
+    logger.info("Search: index %s, %d client files", counts, len(files))
+
+
+def register() -> None:
+    """Connect to Pelican's start and to dispatch_archive's end of writing."""
+    signals.initialized.connect(check_settings)
+    signal("dispatch_archive_built").connect(index_archive)

@@ -1,0 +1,5 @@
+"""Run the command line."""
+
+from .cli import main
+
+raise SystemExit(main())

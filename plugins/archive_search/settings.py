@@ -1,0 +1,89 @@
+"""SEARCH_* settings, read once into a frozen dataclass."""
+
+from __future__ import annotations
+
+import dataclasses
+import difflib
+from collections.abc import Mapping
+from typing import Any
+
+PREFIX = "SEARCH_"
+
+
+class SearchSettingsError(ValueError):
+    """A SEARCH_* setting is unknown or has the wrong type."""
+
+
+@dataclasses.dataclass(frozen=True)
+class SearchSettings:
+    """Every knob of the search engine; each field is the setting SEARCH_<FIELD NAME>."""
+
+    # Where the Whoosh index is cached, relative to the project (outside output/).
+    index_dir: str = ".cache/search/whoosh"
+    # Where the client index goes, relative to the output folder; recherche.html expects it.
+    output_dir: str = "recherche/idx"
+    # Whoosh writer: memory per pool before it spills to disk, and worker processes.
+    writer_limitmb: int = 256
+    writer_procs: int = 1
+    # Field weights in the score (title words count more than body words).
+    title_boost: float = 2.0
+    alias_boost: float = 1.0
+    # Bytes of base64 postings a term shard holds before a new shard starts.
+    shard_bytes: int = 16_000
+    # A term's postings larger than this are cut into parts of this size.
+    part_bytes: int = 48_000
+    # Entries of a directory (shard list) before it is itself split into directory shards.
+    directory_entries: int = 96
+    # Result cards per block file.
+    cards_per_block: int = 4
+    # Card block names per table file.
+    card_table_blocks: int = 256
+    # Facet values whose counts the results page shows (per facet).
+    facet_top: int = 8
+    # A prefix (prés*) expands to at most this many terms, the most frequent first.
+    prefix_max_terms: int = 64
+    # Results per page, in the browser and for `invoke search`.
+    page_size: int = 10
+
+    @classmethod
+    def from_settings(cls, settings: Mapping[str, Any]) -> SearchSettings:
+        """Build from Pelican-style settings; fail on an unknown or mistyped SEARCH_* key."""
+        fields = {f.name: f for f in dataclasses.fields(cls)}
+        known = {PREFIX + name.upper(): name for name in fields}
+        values: dict[str, Any] = {}
+        for key, value in settings.items():
+            if not key.startswith(PREFIX):
+                continue
+            if key not in known:
+                close = difflib.get_close_matches(key, list(known), n=1)
+                hint = f" Hint: did you mean {close[0]}?" if close else ""
+                raise SearchSettingsError(f"Unknown setting {key!r}.{hint}")
+            name = known[key]
+            default = getattr(cls, name)
+            expected = type(default)
+            if expected is float and isinstance(value, int) and not isinstance(value, bool):
+                value = float(value)
+            if not isinstance(value, expected) or isinstance(value, bool):
+                raise SearchSettingsError(
+                    f"Setting {key!r} has incorrect type {type(value).__name__}."
+                    f" Hint: it takes a {expected.__name__}, like {default!r}."
+                )
+            values[name] = value
+        instance = cls(**values)
+        instance.validate()
+        return instance
+
+    def validate(self) -> None:
+        """Refuse values the engine cannot work with."""
+        for name in ("shard_bytes", "part_bytes", "directory_entries", "cards_per_block",
+                     "card_table_blocks", "facet_top", "prefix_max_terms", "page_size",
+                     "writer_limitmb", "writer_procs"):
+            if getattr(self, name) < 1:
+                raise SearchSettingsError(
+                    f"Setting {PREFIX + name.upper()!r} must be at least 1."
+                )
+
+    @staticmethod
+    def setting_names() -> list[str]:
+        """Return every setting name, for the documentation test."""
+        return [PREFIX + f.name.upper() for f in dataclasses.fields(SearchSettings)]

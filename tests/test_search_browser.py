@@ -1,0 +1,194 @@
+"""The browser and Whoosh agree: recherche.html from file:// (and once over http) in Chromium."""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import urlencode
+
+import pytest
+from test_search_semantics import CORPUS
+
+from archive_search.query import search
+from archive_search.sample_site import build_sample_site
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+]
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+# (query, filters): words, phrases, prefixes, aliases, accents, facets, dates, nothing.
+CASES: list[tuple[str, dict[str, str]]] = [
+    ("bombardement", {}),
+    ("Idlib", {}),
+    ("Assad", {}),
+    ('"cessez-le-feu"', {}),
+    ("cessez-le-feu", {}),
+    ('"Bachar al-Assad"', {}),
+    ("prés*", {}),
+    ("pres", {}),
+    ("ELECTION", {}),
+    ("frappes Idleb", {}),
+    ("l’ONU", {}),
+    ("xyzzyqwv", {}),
+    ("", {"lieu": "idleb"}),
+    ("", {"acteur": "osdh"}),
+    ("", {"annee": "2016"}),
+    ("", {"de": "2018-09-07", "a": "2018-09-08"}),
+    ("syrie", {"acteur": "bachar-al-assad"}),
+    ("régime", {"de": "2017-01-01", "a": "2018-12-31"}),
+    ("le", {}),  # more than one page: pagination is followed
+]
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    root = tmp_path_factory.mktemp("site")
+    index_dir = tmp_path_factory.mktemp("whoosh")
+    build_sample_site(CORPUS, root / "site", index_dir)
+    return root / "site", index_dir
+
+
+@pytest.fixture(scope="module")
+def page() -> Iterator[object]:
+    if not CHROMIUM.exists():
+        pytest.fail("Chromium is missing: apt-get install -y chromium")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        page = browser.new_page()
+        errors: list[str] = []
+        page.on("pageerror", lambda error: errors.append(str(error)))
+        page.on("request", lambda req: _refuse_outside(req.url, errors))
+        yield page
+        browser.close()
+        assert not errors
+
+
+def _refuse_outside(url: str, errors: list[str]) -> None:
+    if not url.startswith(("file://", "http://127.0.0.1")):
+        errors.append(f"request outside the site: {url}")
+
+
+def browser_results(page: object, base: str, query: str, filters: dict[str, str]) -> tuple[
+    set[str], str
+]:
+    """Return the ids on every results page and the status line of the first."""
+    found: set[str] = set()
+    status = ""
+    number = 1
+    while True:
+        params = {"q": query, **filters}
+        if number > 1:
+            params["page"] = str(number)
+        page.goto(f"{base}/recherche.html?{urlencode(params)}")  # type: ignore[attr-defined]
+        page.wait_for_selector(  # type: ignore[attr-defined]
+            "#recherche[data-state=done], #recherche[data-state=error]", timeout=15000
+        )
+        assert page.get_attribute("#recherche", "data-state") == "done"  # type: ignore[attr-defined]
+        if number == 1:
+            status = page.inner_text("[data-role=status]")  # type: ignore[attr-defined]
+        ids = page.eval_on_selector_all(  # type: ignore[attr-defined]
+            "[data-result]", "els => els.map(e => e.dataset.result)"
+        )
+        found.update(ids)
+        if not page.query_selector("[data-role=pager] a[rel=next]"):  # type: ignore[attr-defined]
+            return found, status
+        number += 1
+
+
+@pytest.mark.parametrize(("query", "filters"), CASES)
+def test_browser_matches_whoosh_from_file(
+    site: tuple[Path, Path], page: object, query: str, filters: dict[str, str]
+) -> None:
+    root, index_dir = site
+    expected = search(index_dir, query, **filters)
+    found, status = browser_results(page, root.as_uri(), query, filters)
+    assert found == set(expected.ids)
+    if expected.total:
+        assert status.startswith(f"{expected.total}\u00a0résultat")
+    else:
+        assert status == "Aucun résultat"
+
+
+def test_result_links_and_marks(site: tuple[Path, Path], page: object) -> None:
+    root, _ = site
+    browser_results(page, root.as_uri(), "bombardements Idleb", {})
+    link = page.query_selector("[data-result=d01] a")  # type: ignore[attr-defined]
+    assert link.get_attribute("href") == "depeches/d01.html"
+    marks = page.eval_on_selector_all(  # type: ignore[attr-defined]
+        "[data-result=d01] mark", "els => els.map(e => e.textContent)"
+    )
+    assert "bombardements" in marks and "Idleb" in marks
+    link.focus()
+    with page.expect_navigation():  # type: ignore[attr-defined]
+        page.keyboard.press("Enter")  # type: ignore[attr-defined]
+    assert page.url.endswith("/depeches/d01.html")  # type: ignore[attr-defined]
+
+
+def test_facets_narrow_and_are_marked_current(site: tuple[Path, Path], page: object) -> None:
+    root, index_dir = site
+    browser_results(page, root.as_uri(), "Idlib", {})
+    page.click("[data-facet=annee] a[data-value='2019']")  # type: ignore[attr-defined]
+    page.wait_for_selector("#recherche[data-state=done]")  # type: ignore[attr-defined]
+    ids = page.eval_on_selector_all(  # type: ignore[attr-defined]
+        "[data-result]", "els => els.map(e => e.dataset.result)"
+    )
+    assert set(ids) == set(search(index_dir, "Idlib", annee="2019").ids)
+    current = page.get_attribute(  # type: ignore[attr-defined]
+        "[data-facet=annee] a[data-value='2019']", "aria-current"
+    )
+    assert current == "true"
+
+
+def test_empty_page_offers_facets(site: tuple[Path, Path], page: object) -> None:
+    root, _ = site
+    page.goto(f"{root.as_uri()}/recherche.html")  # type: ignore[attr-defined]
+    page.wait_for_selector("#recherche[data-state=done]")  # type: ignore[attr-defined]
+    assert page.query_selector_all("[data-result]") == []  # type: ignore[attr-defined]
+    lieux = page.inner_text("[data-facet=lieu]")  # type: ignore[attr-defined]
+    assert "Lieux" in lieux and "Idleb" in lieux
+
+
+def test_tiny_shards_deep_directories_and_parts(
+    tmp_path: Path, page: object
+) -> None:
+    from test_search_export import SMALL
+
+    index_dir = tmp_path / "whoosh"
+    build_sample_site(CORPUS, tmp_path / "site", index_dir, SMALL, pages=False)
+    for query, filters in [("Idlib", {}), ("le", {}), ("prés*", {}), ('"nations unies"', {}),
+                           ("", {"lieu": "syrie"}), ("régime", {"annee": "2018"})]:
+        found, _ = browser_results(page, (tmp_path / "site").as_uri(), query, filters)
+        assert found == set(search(index_dir, query, **filters, settings=SMALL).ids), query
+
+
+def test_same_page_over_http(site: tuple[Path, Path], page: object) -> None:
+    root, index_dir = site
+    handler = functools.partial(_QuietHandler, directory=str(root))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        base = f"http://127.0.0.1:{server.server_address[1]}"
+        for query, filters in [("Idlib", {}), ('"nations unies"', {}), ("", {"lieu": "alep"})]:
+            found, _ = browser_results(page, base, query, filters)
+            assert found == set(search(index_dir, query, **filters).ids)
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+        pass

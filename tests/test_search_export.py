@@ -1,0 +1,118 @@
+"""The client index: deterministic bytes, classic scripts only, stale shards removed,
+unchanged shards left alone."""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+import pytest
+from test_search_semantics import CORPUS
+
+from archive_search.export import export_client_index
+from archive_search.index import build_index
+from archive_search.settings import SearchSettings
+
+# Small shards so that the little corpus still has several of each kind.
+SMALL = SearchSettings(shard_bytes=40, part_bytes=12, directory_entries=4, cards_per_block=2,
+                       card_table_blocks=3, facet_top=3)
+
+
+def snapshot(folder: Path) -> dict[str, tuple[bytes, int]]:
+    return {p.name: (p.read_bytes(), p.stat().st_mtime_ns) for p in sorted(folder.iterdir())}
+
+
+@pytest.fixture()
+def exported(tmp_path: Path) -> tuple[Path, Path]:
+    index_dir, out = tmp_path / "whoosh", tmp_path / "site" / "recherche" / "idx"
+    build_index(CORPUS, index_dir, SMALL)
+    export_client_index(index_dir, out, SMALL)
+    return index_dir, out
+
+
+def test_same_input_same_bytes(exported: tuple[Path, Path], tmp_path: Path) -> None:
+    index_dir, out = exported
+    again = tmp_path / "again"
+    build_index(list(reversed(CORPUS)), tmp_path / "whoosh2", SMALL)
+    export_client_index(tmp_path / "whoosh2", again, SMALL)
+    assert {k: v[0] for k, v in snapshot(out).items()} == {
+        k: v[0] for k, v in snapshot(again).items()
+    }
+
+
+def test_every_file_is_a_classic_script_registering_its_name(exported: tuple[Path, Path]) -> None:
+    _, out = exported
+    names = [p.name for p in out.iterdir()]
+    assert "manifest.js" in names
+    kinds = {re.sub(r"[-\d].*", "", n.removesuffix(".js")) for n in names}
+    assert {"t", "w", "d", "p", "f", "ct", "c", "dt", "manifest"} <= kinds
+    for path in out.iterdir():
+        text = path.read_text(encoding="utf-8")
+        assert text.startswith(f'rechercheShard("{path.stem}",')
+        for banned in ("fetch(", "import ", "export ", "Worker", "WebAssembly", "eval("):
+            assert banned not in text
+
+
+def test_shards_stay_bounded(exported: tuple[Path, Path]) -> None:
+    _, out = exported
+    for path in out.glob("[tw]-*.js"):
+        assert path.stat().st_size < SMALL.shard_bytes + SMALL.shard_bytes // 4 + 200
+
+
+def test_rebuild_rewrites_only_what_changed(exported: tuple[Path, Path]) -> None:
+    index_dir, out = exported
+    before = snapshot(out)
+    (out / "unrelated.txt").write_text("kept", encoding="utf-8")
+    export_client_index(index_dir, out, SMALL)
+    assert {k: v for k, v in snapshot(out).items() if k != "unrelated.txt"} == before
+
+    newest = {**CORPUS[0], "id": "d99", "url": "depeches/d99.html", "date": "2024-12-31",
+              "title": "Trêve fragile à Idleb", "body": "Une trêve fragile tient à Idleb."}
+    build_index([*CORPUS, newest], index_dir, SMALL)
+    export_client_index(index_dir, out, SMALL)
+    after = snapshot(out)
+    assert (out / "unrelated.txt").exists()
+    unchanged = [n for n in before if n in after and after[n] == before[n]]
+    rewritten = [n for n in before if n in after and after[n][1] != before[n][1]]
+    assert rewritten == ["manifest.js"]  # the one fixed name; hashed names never change bytes
+    # The new dispatch is the newest, so it takes the last number: the card blocks of
+    # the others keep their bytes and their files.
+    old_blocks = [f"c{i}-" for i in range(len(CORPUS) // SMALL.cards_per_block)]
+    assert all(any(n.startswith(b) for n in unchanged) for b in old_blocks)
+    # Stale shards are gone: every file left is referenced or is the manifest.
+    stale = set(before) - set(after)
+    assert stale and not any((out / n).exists() for n in stale)
+    manifest = (out / "manifest.js").read_text(encoding="utf-8")
+    assert '"n":16' in manifest
+
+
+def test_export_refuses_a_missing_index(tmp_path: Path) -> None:
+    from archive_search.export import ExportError
+
+    with pytest.raises(ExportError):
+        export_client_index(tmp_path / "nothing", tmp_path / "out")
+
+
+def test_unknown_setting_fails_with_a_hint() -> None:
+    from archive_search.settings import SearchSettingsError
+
+    with pytest.raises(SearchSettingsError, match="SEARCH_SHARD_BYTES"):
+        SearchSettings.from_settings({"SEARCH_SHARD_BYTE": 10})
+    with pytest.raises(SearchSettingsError, match="takes a int"):
+        SearchSettings.from_settings({"SEARCH_PAGE_SIZE": "10"})
+    assert SearchSettings.from_settings({"SEARCH_PAGE_SIZE": 20, "OTHER": 1}).page_size == 20
+
+
+def test_every_setting_is_documented() -> None:
+    doc = (Path(__file__).resolve().parents[1] / "docs" / "search.md").read_text(encoding="utf-8")
+    missing = [name for name in SearchSettings.setting_names() if name not in doc]
+    assert missing == []
+
+
+def test_mtime_untouched_means_not_written(exported: tuple[Path, Path]) -> None:
+    index_dir, out = exported
+    manifest = out / "manifest.js"
+    os.utime(manifest, ns=(1_000_000_000, 1_000_000_000))
+    export_client_index(index_dir, out, SMALL)
+    assert manifest.stat().st_mtime_ns == 1_000_000_000

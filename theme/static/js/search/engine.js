@@ -1,0 +1,384 @@
+/* Search engine over the client index (plugins/archive_search/export.py writes it).
+   Shards are classic scripts calling rechercheShard(key, data): no fetch, no module,
+   no worker, so it works from file://. Query semantics mirror query.py. */
+(function (root) {
+  "use strict";
+  var A = root.ArchiveAnalysis;
+  var registry = new Map();
+  var pending = new Map();
+  var base = "recherche/idx/";
+
+  root.rechercheShard = function (key, data) { registry.set(key, data); };
+
+  function load(key) {
+    if (registry.has(key)) return Promise.resolve(registry.get(key));
+    if (pending.has(key)) return pending.get(key);
+    var p = new Promise(function (resolve, reject) {
+      var s = document.createElement("script");
+      s.src = base + key + ".js";
+      s.async = true;
+      s.onload = function () {
+        if (registry.has(key)) resolve(registry.get(key));
+        else reject(new Error("index incomplet : " + key));
+      };
+      s.onerror = function () { reject(new Error("index introuvable : " + key)); };
+      document.head.appendChild(s);
+    });
+    pending.set(key, p);
+    return p;
+  }
+
+  /* ---- records: [flags][doc list | bitmap][4-bit impacts] in base64 ---- */
+  function bytes(s) {
+    var bin = atob(s), u = new Uint8Array(bin.length);
+    for (var i = 0; i < bin.length; i++) u[i] = bin.charCodeAt(i);
+    return u;
+  }
+  function decode(u, df) {
+    var pos = 1, flags = u[0], docs = new Int32Array(df), i = 0;
+    function vi() {
+      var v = 0, mul = 1, b;
+      do { b = u[pos++]; v += (b & 127) * mul; mul *= 128; } while (b & 128);
+      return v;
+    }
+    if (flags & 1) {
+      var first = vi(), span = vi();
+      for (var k = 0; k < span; k++) {
+        var byte = u[pos + k];
+        for (var bit = 0; byte && bit < 8; bit++) {
+          if (byte & (1 << bit)) docs[i++] = first + k * 8 + bit;
+        }
+      }
+      pos += span;
+    } else {
+      var prev = 0;
+      for (; i < df; i++) { prev += vi(); docs[i] = prev; }
+    }
+    var imp = null, starts = null;
+    if (!(flags & 2)) {
+      imp = new Uint8Array(df);
+      for (i = 0; i < df; i++) imp[i] = (u[pos + (i >> 1)] >> (4 * (i & 1))) & 15;
+      pos += (df + 1) >> 1;
+    }
+    if (flags & 4) {
+      starts = [];
+      for (i = 0; i < df; i++) {
+        var list = [], count = vi(), at = 0;
+        for (var c = 0; c < count; c++) { at += vi(); list.push(at); }
+        starts.push(list);
+      }
+    }
+    return { docs: docs, imp: imp, starts: starts };
+  }
+  function record(value) {
+    var rec = value[1];
+    if (typeof rec === "string") return Promise.resolve(decode(bytes(rec), value[0]));
+    return Promise.all(rec.map(load)).then(function (parts) {
+      return decode(bytes(parts.join("")), value[0]);
+    });
+  }
+
+  /* ---- range-sharded trees: {depth, dir: [firstKey, fileKey, ...]} ---- */
+  function floorIndex(flat, key) {
+    var lo = 0, hi = flat.length / 2 - 1, ans = -1;
+    while (lo <= hi) {
+      var mid = (lo + hi) >> 1;
+      if (flat[2 * mid] <= key) { ans = mid; lo = mid + 1; } else hi = mid - 1;
+    }
+    return ans;
+  }
+  async function lookup(tree, key) {
+    var node = tree.dir, depth = tree.depth;
+    for (;;) {
+      var i = floorIndex(node, key);
+      if (i < 0) return null;
+      node = await load(node[2 * i + 1]);
+      if (depth-- === 0) {
+        var j = floorIndex(node, key);
+        return j >= 0 && node[2 * j] === key ? node[2 * j + 1] : null;
+      }
+    }
+  }
+  async function range(tree, lo, hi) {
+    var out = [];
+    async function walk(node, depth) {
+      var from = Math.max(floorIndex(node, lo), 0), to = floorIndex(node, hi);
+      var kids = [];
+      for (var i = from; i <= to; i++) kids.push(load(node[2 * i + 1]));
+      kids = await Promise.all(kids);
+      for (var k = 0; k < kids.length; k++) {
+        if (depth > 0) await walk(kids[k], depth - 1);
+        else {
+          for (var j = 0; j < kids[k].length; j += 2) {
+            var key = kids[k][j];
+            if (key >= lo && key <= hi) out.push([key, kids[k][j + 1]]);
+          }
+        }
+      }
+    }
+    await walk(tree.dir, tree.depth);
+    return out;
+  }
+
+  /* ---- query language (query.py `parse`) ---- */
+  var QUOTES = /[\u00ab\u00bb\u201c\u201d\u201e]/g;
+  function parse(text) {
+    var clauses = [], re = /"([^"]*)"?|(\S+)/g, m;
+    function add(terms) {
+      if (terms.length === 1) clauses.push({ kind: "term", terms: terms });
+      else if (terms.length > 1) clauses.push({ kind: "phrase", terms: terms });
+    }
+    text = text.replace(QUOTES, '"');
+    while ((m = re.exec(text)) !== null) {
+      if (m[1] !== undefined) { add(A.analyze(m[1])); continue; }
+      var word = m[2];
+      if (word.charAt(word.length - 1) === "*") {
+        var words = A.analyzeUnstemmed(word.replace(/\*+$/, ""));
+        if (words.length && words[words.length - 1].length >= 2) {
+          for (var i = 0; i < words.length - 1; i++) add([A.stem(words[i])]);
+          clauses.push({ kind: "prefix", terms: [words[words.length - 1]] });
+          continue;
+        }
+      }
+      add(A.analyze(word));
+    }
+    return clauses;
+  }
+
+  /* ---- sets: sorted docs with scores ---- */
+  function scored(rec, df, n, step) {
+    var idf = Math.log(n / (df + 1)) + 1, score = new Float64Array(rec.docs.length);
+    for (var i = 0; i < score.length; i++) score[i] = idf * rec.imp[i] * step;
+    return { docs: rec.docs, score: score };
+  }
+  function intersect(a, b) {
+    var docs = [], score = [], i = 0, j = 0;
+    while (i < a.docs.length && j < b.docs.length) {
+      var x = a.docs[i], y = b.docs[j];
+      if (x === y) {
+        docs.push(x);
+        score.push((a.score ? a.score[i] : 0) + (b.score ? b.score[j] : 0));
+        i++; j++;
+      } else if (x < y) i++; else j++;
+    }
+    return { docs: docs, score: score };
+  }
+  function union(sets) {
+    var acc = new Map();
+    sets.forEach(function (s) {
+      for (var i = 0; i < s.docs.length; i++) {
+        acc.set(s.docs[i], (acc.get(s.docs[i]) || 0) + s.score[i]);
+      }
+    });
+    var docs = Array.from(acc.keys()).sort(function (x, y) { return x - y; });
+    return { docs: docs, score: docs.map(function (d) { return acc.get(d); }) };
+  }
+  function within(set, lo, hi) {
+    var docs = [], score = [];
+    for (var i = 0; i < set.docs.length; i++) {
+      var d = set.docs[i];
+      if (d >= lo && d <= hi) { docs.push(d); score.push(set.score ? set.score[i] : 0); }
+    }
+    return { docs: docs, score: score };
+  }
+  function span(lo, hi) {
+    var docs = [];
+    for (var d = lo; d <= hi; d++) docs.push(d);
+    return { docs: docs, score: null };
+  }
+  var EMPTY = { docs: [], score: [] };
+
+  async function termSet(m, tree, key) {
+    var v = await lookup(tree, key);
+    if (!v) return EMPTY;
+    return scored(await record(v), v[0], m.n, m.step);
+  }
+
+  /* The words must follow one another: pair k of the phrase starts at p + k. */
+  async function phrase(m, terms) {
+    var keys = [];
+    for (var i = 0; i + 1 < terms.length; i++) keys.push(terms[i] + " " + terms[i + 1]);
+    var recs = await Promise.all(keys.map(async function (key) {
+      var v = await lookup(m.pairs, key);
+      return v ? { df: v[0], r: await record(v) } : null;
+    }));
+    if (recs.some(function (x) { return x === null; })) return EMPTY;
+    var where = recs.map(function (x) {
+      var map = new Map();
+      for (var j = 0; j < x.r.docs.length; j++) map.set(x.r.docs[j], j);
+      return map;
+    });
+    var idf = recs.map(function (x) { return Math.log(m.n / (x.df + 1)) + 1; });
+    var first = recs[0].r, docs = [], score = [];
+    for (i = 0; i < first.docs.length; i++) {
+      var d = first.docs[i], idx = where.map(function (map) { return map.get(d); });
+      if (idx.some(function (j) { return j === undefined; })) continue;
+      var ok = first.starts[i].some(function (p) {
+        return recs.every(function (x, k) { return x.r.starts[idx[k]].indexOf(p + k) >= 0; });
+      });
+      if (!ok) continue;
+      var sc = 0;
+      recs.forEach(function (x, k) { sc += idf[k] * x.r.imp[idx[k]] * m.step; });
+      docs.push(d);
+      score.push(sc);
+    }
+    return { docs: docs, score: score };
+  }
+
+  async function clauseSet(m, clause, matched) {
+    if (clause.kind === "term") {
+      matched.add(clause.terms[0]);
+      return termSet(m, m.terms, clause.terms[0]);
+    }
+    if (clause.kind === "phrase") {
+      clause.terms.forEach(function (t) { matched.add(t); });
+      return phrase(m, clause.terms);
+    }
+    var p = clause.terms[0], own = A.stem(p);
+    var found = await range(m.terms, p, p + "\uffff");
+    if (!found.some(function (e) { return e[0] === own; })) {
+      var v = await lookup(m.terms, own);
+      if (v) found.push([own, v]);
+    }
+    found = found.filter(function (e) { return e[0].indexOf(p) === 0 || e[0] === own; });
+    found.sort(function (x, y) {
+      return y[1][0] - x[1][0] || (x[0] < y[0] ? -1 : x[0] > y[0] ? 1 : 0);
+    });
+    found = found.slice(0, m.prefixMax);
+    var sets = await Promise.all(found.map(function (e) {
+      matched.add(e[0]);
+      return record(e[1]).then(function (r) { return scored(r, e[1][0], m.n, m.step); });
+    }));
+    return sets.length ? union(sets) : EMPTY;
+  }
+
+  async function facetValue(m, kind, slug) {
+    var f = m.facets[kind];
+    var v = await lookup(f.tree, slug);
+    return v ? { slug: slug, name: v[2], docs: (await record(v)).docs } : null;
+  }
+
+  function firstAtLeast(arr, x) {
+    var lo = 0, hi = arr.length;
+    while (lo < hi) { var mid = (lo + hi) >> 1; if (arr[mid] < x) lo = mid + 1; else hi = mid; }
+    return lo;
+  }
+  function dayNumber(iso) {
+    var t = Date.UTC(+iso.slice(0, 4), +iso.slice(5, 7) - 1, +iso.slice(8, 10));
+    return Math.floor(t / 86400000);
+  }
+  async function dateBounds(m, de, a) {
+    var rows = await load(m.dates), days = [], firsts = [], d = 0, f = 0;
+    for (var i = 0; i < rows[0].length; i++) {
+      d += rows[0][i]; f += rows[1][i]; days.push(d); firsts.push(f);
+    }
+    var lo = m.undated, hi = m.n - 1;
+    if (de) {
+      var i1 = firstAtLeast(days, dayNumber(de));
+      lo = i1 < days.length ? firsts[i1] : m.n;
+    }
+    if (a) {
+      var i2 = firstAtLeast(days, dayNumber(a) + 1);
+      hi = i2 < days.length ? firsts[i2] - 1 : m.n - 1;
+    }
+    return [lo, hi];
+  }
+
+  function validDate(s) { return /^\d{4}-\d{2}-\d{2}$/.test(s || ""); }
+
+  /* Run a query state {q, acteur, lieu, annee, de, a}; resolve to the ranked doc numbers. */
+  async function search(state) {
+    var m = await load("manifest");
+    var clauses = parse(state.q || "");
+    var matched = new Set();
+    var filters = [], selected = {};
+    var de = validDate(state.de) ? state.de : "", a = validDate(state.a) ? state.a : "";
+    if (!clauses.length && !state.acteur && !state.lieu && !state.annee && !de && !a) {
+      return { manifest: m, empty: true, clauses: clauses };
+    }
+    var sets = clauses.map(function (c) { return clauseSet(m, c, matched); });
+    ["acteur", "lieu"].forEach(function (kind) {
+      if (state[kind]) {
+        filters.push(facetValue(m, kind, state[kind]).then(function (v) {
+          selected[kind] = v;
+          return v ? { docs: v.docs, score: null } : EMPTY;
+        }));
+      }
+    });
+    var set = null;
+    var all = await Promise.all(sets.concat(filters));
+    all.forEach(function (s) { set = set === null ? s : intersect(set, s); });
+    if (set === null) set = span(m.undated, m.n - 1);
+    if (state.annee) {
+      var row = m.years.filter(function (y) { return String(y[0]) === String(state.annee); })[0];
+      set = row ? within(set, row[1], row[1] + row[2] - 1) : EMPTY;
+    }
+    if (de || a) {
+      var b = await dateBounds(m, de, a);
+      set = within(set, b[0], b[1]);
+    }
+    var order = [];
+    for (var i = 0; i < set.docs.length; i++) order.push(i);
+    if (clauses.length) {
+      order.sort(function (x, y) {
+        return set.score[y] - set.score[x] || set.docs[y] - set.docs[x];
+      });
+    } else order.reverse();
+    return {
+      manifest: m, empty: false, clauses: clauses, matched: matched, selected: selected,
+      docs: set.docs, ranked: order.map(function (k) { return set.docs[k]; })
+    };
+  }
+
+  function countIn(sorted, lo, hi) {
+    return firstAtLeast(sorted, hi + 1) - firstAtLeast(sorted, lo);
+  }
+
+  /* Facet counts of a result: years from number ranges, actors and places from the top values. */
+  async function facets(result) {
+    var m = result.manifest, out = { annee: [], acteur: [], lieu: [] };
+    m.years.forEach(function (y) {
+      var c = result.empty ? y[2] : countIn(result.docs, y[1], y[1] + y[2] - 1);
+      if (c) out.annee.push({ slug: String(y[0]), name: String(y[0]), count: c });
+    });
+    out.annee.reverse();
+    await Promise.all(["acteur", "lieu"].map(async function (kind) {
+      var f = m.facets[kind];
+      if (result.empty) {
+        out[kind] = f.top.map(function (t) { return { slug: t[0], name: t[1], count: t[2] }; });
+        return;
+      }
+      var top = await load(f.topFile), seen = {};
+      for (var i = 0; i < top.length; i += 2) {
+        var docs = (await record(top[i + 1])).docs, c = 0, j = 0, k = 0;
+        while (j < docs.length && k < result.docs.length) {
+          if (docs[j] === result.docs[k]) { c++; j++; k++; }
+          else if (docs[j] < result.docs[k]) j++; else k++;
+        }
+        seen[top[i]] = true;
+        if (c) out[kind].push({ slug: top[i], name: top[i + 1][2], count: c });
+      }
+      var sel = result.selected[kind];
+      if (sel && !seen[sel.slug]) out[kind].push({ slug: sel.slug, name: sel.name, count: result.docs.length });
+      out[kind].sort(function (x, y) { return y.count - x.count || (x.name < y.name ? -1 : 1); });
+    }));
+    return out;
+  }
+
+  /* Cards [id, url, title, date, places, actors, lead] of some doc numbers, in order. */
+  async function cards(m, numbers) {
+    var c = m.cards;
+    return Promise.all(numbers.map(async function (d) {
+      var block = Math.floor(d / c.per);
+      var table = await load(c.tables[Math.floor(block / c.tableBlocks)]);
+      var at = (block % c.tableBlocks) * 6;
+      var rows = await load("c" + block + "-" + table.slice(at, at + 6));
+      return rows[d % c.per];
+    }));
+  }
+
+  root.ArchiveSearch = {
+    setBase: function (b) { base = b; },
+    parse: parse, search: search, facets: facets, cards: cards, load: load
+  };
+})(typeof window !== "undefined" ? window : globalThis);
