@@ -158,7 +158,7 @@ def _entity(row: object, group: str, path: Path, number: int) -> Entity:
     if not isinstance(slug, str) or not SLUG_RE.match(slug):
         raise GazetteerError(
             f"{here}: slug {slug!r} is missing or not lowercase ASCII words joined by '-'. "
-            "Fix: e.g. slug = \"bachar-al-assad\"."
+            'Fix: e.g. slug = "bachar-al-assad".'
         )
     here = f"{path}: [[{group}]] {slug!r}"
     if not isinstance(name, str) or not name.strip():
@@ -176,7 +176,9 @@ def _entity(row: object, group: str, path: Path, number: int) -> Entity:
         if parent is not None and not isinstance(parent, str):
             raise GazetteerError(f"{here}: parent must be a place slug.")
         if kind != "pays" and parent is None:
-            raise GazetteerError(f"{here}: a {kind} needs a parent. Fix: parent = \"syrie\" or the like.")
+            raise GazetteerError(
+                f'{here}: a {kind} needs a parent. Fix: parent = "syrie" or the like.'
+            )
         for key, value, low, high in (("lat", lat, -90, 90), ("lon", lon, -180, 180)):
             if not isinstance(value, (int, float)) or not low <= value <= high:
                 raise GazetteerError(f"{here}: {key} {value!r} is not a number in [{low}, {high}].")
@@ -215,6 +217,6 @@ def _blocked(path: Path, digest: hashlib._Hash) -> frozenset[str]:
     names = set()
     for number, row in enumerate(rows, start=1):
         if not isinstance(row, dict) or not isinstance(row.get("nom"), str):
-            raise GazetteerError(f"{path}: [[bloque]] #{number} needs nom = \"…\" and raison = \"…\".")
+            raise GazetteerError(f'{path}: [[bloque]] #{number} needs nom = "…" and raison = "…".')
         names.add(fold(row["nom"]))
     return frozenset(names)

@@ -1,0 +1,1036 @@
+"""Discovery: spaCy's NER finds the names the gazetteer does not know; the gazetteer wins.
+
+Stages, per batch of dispatches (title and cleaned paragraphs, block 0 the title):
+
+1. the gazetteer Matcher finds every known alias (one Aho-Corasick pass);
+2. spaCy's `ner` alone (tokenizer kept, every other component excluded) reads every block
+   through nlp.pipe, in forked worker processes when the batch is big enough to pay for
+   them (MIN_WORDS_PER_PROCESS words each);
+3. resolve() merges, one dispatch at a time, with pure code: a model span that overlaps a
+   gazetteer mention is dropped; one whose canonical form is a gazetteer name becomes a
+   mention of that entity; the rest is canonicalised (canonical.py), filtered (blocked
+   names, weekdays, months, titles, headings, credits, demonyms, shapes), typed from the
+   model's label corrected by the context, linked (acronyms, short forms) and given a
+   stable slug. Unknown entities come back as Discovered, shown « non vérifié ».
+"""
+
+from __future__ import annotations
+
+import importlib.metadata
+import logging
+import multiprocessing
+import re
+from collections import Counter, defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any
+
+from . import canonical
+from .gazetteer import Gazetteer
+from .matcher import Mention
+from .normalize import fold
+from .tagger import Discovered, Tagger, TagResult
+from .vocabulary import (
+    AGENCIES,
+    ARABIC_GROUP_HEADS,
+    COMMON_CAPITALISED,
+    DEMONYM_SUFFIXES,
+    DEMONYMS,
+    FRENCH_GROUP_HEADS,
+    GEO_HEADS,
+    GIVEN_NAMES,
+    HEADINGS,
+    JOBS,
+    MEDIA_CUES,
+    MEDIA_WORDS,
+    MONTHS,
+    NOT_NAMES,
+    ORG_CUES,
+    ORG_WORDS,
+    PARTICLES,
+    PLACE_AFTER,
+    PLACE_CUES,
+    SITE_HEADS,
+    SPEECH_VERBS,
+    TITLES,
+    WEEKDAYS,
+)
+
+logger = logging.getLogger(__name__)
+
+VERSION = "discovery-7"
+# Below this many words per worker, forking processes costs more than it saves (measured on
+# content/dispatches, see docs/tagging.md): one process then tags the whole batch.
+MIN_WORDS_PER_PROCESS = 40_000
+BATCH_SIZE = 64  # texts per nlp.pipe batch: paragraphs are short, larger batches only pad more
+MAX_NAME_WORDS = 8  # longer model spans are run-on sentences, not names
+
+Span = tuple[int, int, int, str]  # block, start, end, spaCy label
+
+
+def _folded(words: Sequence[str]) -> frozenset[str]:
+    return frozenset(fold(w) for w in words)
+
+
+_NEVER = (
+    _folded(WEEKDAYS.words)
+    | _folded(MONTHS.words)
+    | _folded(HEADINGS.words)
+    | _folded(DEMONYMS.words)
+    | _folded(COMMON_CAPITALISED.words)
+    | _folded(TITLES.words)
+    | _folded(JOBS.words)
+    | _folded(AGENCIES.words)
+)
+_ROLE_WORDS = _folded(JOBS.words) | _folded(TITLES.words)
+_NOT_NAMES = _folded(NOT_NAMES.words)
+_MEDIA_WORDS = _folded(MEDIA_WORDS.words)
+_TIME_WORDS = _folded(WEEKDAYS.words) | _folded(MONTHS.words)
+_ARABIC_GROUP_HEADS = _folded(ARABIC_GROUP_HEADS.words)
+_FRENCH_GROUP_HEADS = _folded(FRENCH_GROUP_HEADS.words)
+_GEO_HEADS = _folded(GEO_HEADS.words)
+_ORG_WORDS = frozenset(t for w in ORG_WORDS.words for t in canonical.tokens(w))
+_PARTICLES = _folded(PARTICLES.words)
+_DEMONYM_ENDINGS = tuple(fold(w) for w in DEMONYM_SUFFIXES.words)
+_SITE_HEADS = tuple(sorted(_folded(SITE_HEADS.words), key=len, reverse=True))
+_PLACE_CUE_WORDS = _folded(PLACE_CUES.words)
+
+
+_GIVEN_NAMES = _folded(GIVEN_NAMES.words)
+
+
+_GIVEN_BY_VERSION: dict[str, frozenset[str]] = {}
+
+
+def _given_names(gazetteer: Gazetteer) -> frozenset[str]:
+    """Given names: the vocabulary's and the first word of each gazetteer person's names."""
+    cached = _GIVEN_BY_VERSION.get(gazetteer.version)
+    if cached is None:
+        cached = _GIVEN_BY_VERSION[gazetteer.version] = _collect_given_names(gazetteer)
+    return cached
+
+
+def _collect_given_names(gazetteer: Gazetteer) -> frozenset[str]:
+    names = set(_GIVEN_NAMES)
+    for entity in gazetteer.entities.values():
+        if entity.kind == "personne":
+            for alias in entity.aliases:
+                words = canonical.tokens(alias)
+                if len(words) >= 2 and words[0] not in _PARTICLES and words[0] not in _GEO_HEADS:
+                    names.add(words[0])
+    return frozenset(
+        names - _GEO_HEADS - _ARABIC_GROUP_HEADS - {"abou", "abu", "sultan", "amal", "umm"}
+    )
+
+
+def _alternation(words: Sequence[str]) -> str:
+    forms = sorted({re.escape(w) for w in words}, key=len, reverse=True)
+    return "|".join(forms)
+
+
+_AGENCY_RE = _alternation([*AGENCIES.words, "AFP/Archives", "Getty Images", "AP Photo"])
+_NAME_WORD = r"(?:(?:al|el|ad|as|ach|an|ar|at|az)-)?[A-ZÀ-ÝŒ][\w'’-]*"
+# A name right after « Sputnik. », « AFP/ », « © Reuters - » or « Photo : » is a credit.
+_CREDIT_BEFORE = re.compile(
+    rf"(?:(?:{_AGENCY_RE})\s*[./\-–—|:]|©|(?i:photo|crédits?(?:\s+photo)?)\s*:)\s*$", re.I
+)
+_CREDIT_AFTER = re.compile(rf"^\s*/\s*(?:{_AGENCY_RE})\b", re.I)
+_JOB_RE = _alternation([*JOBS.words, *TITLES.words])
+_SPEECH_RE = _alternation(SPEECH_VERBS.words)
+_SPEECH_AFTER = re.compile(
+    rf"^\s*,?\s*(?:{_SPEECH_RE})\b|^\s*,\s*(?:(?:un|une|le|la|l'|son|sa|leur|notre|lui-même"
+    rf"|elle-même|ancien|ancienne|jeune|vieux|vieil)\s+)*(?:{_JOB_RE})\b|^\s*,\s*\d+\s+ans\b"
+    r"|^\s*,\s*qui\s+(?:commande|dirige|a\s+perdu|a\s+fui|vit|habite|travaille)\b",
+    re.I,
+)
+_ROLE_AFTER = re.compile(
+    r"^\s*,\s*(?:(?:un|une|le|la|l'|son|sa|leur|notre|lui-même|elle-même|ancien|ancienne|jeune"
+    rf"|vieux|vieil)\s+)*(?:{_JOB_RE})\b|^\s*,\s*\d+\s+ans\b",
+    re.I,
+)
+_SPEECH_BEFORE = re.compile(
+    rf"(?:{_SPEECH_RE})(?:\s+(?:par\s+téléphone|à\s+l'AFP|à\s+Reuters|à\s+l'agence\s+\w+"
+    r"|au\s+téléphone|à\s+la\s+presse|aux\s+journalistes))?\s*$",
+    re.I,
+)
+_ADJ = (
+    r"(?:\s+(?:[a-zà-ÿ-]+i(?:en|enne)|[a-zà-ÿ-]+ais(?:e)?|[a-zà-ÿ-]+ois(?:e)?|local|locale|syrien"
+    r"|syrienne|kurde|turc|turque|russe|américain|américaine|humanitaire|indépendant|indépendante"
+    r"|bénévole|volontaire|en\s+chef|de\s+[a-zà-ÿ]+|d'[a-zà-ÿ]+))*"
+)
+_ROLE_BEFORE = re.compile(rf"\b(?:{_JOB_RE}){_ADJ}\s*$", re.I)
+_ROLE_COMMA_BEFORE = re.compile(rf"\b(?:{_JOB_RE})\b[^.;:!?«»\"]{{0,80}},\s*$", re.I)
+_PLACE_CUE_RE = _alternation(PLACE_CUES.words)
+_PLACE_BEFORE = re.compile(
+    rf"\b(?:{_PLACE_CUE_RE})(?:\s+(?:voisin|voisine|voisins|voisines|natal|natale|rebelle|rebelles"
+    r"|kurde|kurdes|chrétien|chrétienne|alaouite|druze|sunnite|chiite|assiégé|assiégée|assiégés"
+    r"|proche|proches|frontalier|frontalière|isolé|isolée|périphérique|sud|nord|est|ouest))*"
+    r"(?:\s*,?\s*(?:dont|comme|notamment|parmi\s+lesquel(?:le)?s|tels?\s+que|telles?\s+que))?"
+    r"\s*(?:\s(?:de\s+la|de\s+l'|de|d'|du|des)\s*|'|\s)$",
+    re.I,
+)
+_PLACE_LIST_CUE = re.compile(
+    r"\b(?:localités|villages|quartiers|villes|bourgades|régions|hameaux|secteurs|zones|"
+    r"provinces|faubourgs|camps)\b[^.;:!?]{0,80}$",
+    re.I,
+)
+_PLACE_AFTER = re.compile(rf"^\s*,?\s*(?:{_alternation(PLACE_AFTER.words)})\b", re.I)
+_SITE_BEFORE = re.compile(
+    rf"(?:^|(?<=\s)|(?<=['’]))({_alternation(SITE_HEADS.words)})(?:\s+(?:de\s+|d'|du\s+|des\s+))?\s*$",
+    re.I,
+)
+_MEDIA_BEFORE = re.compile(rf"\b(?:{_alternation(MEDIA_CUES.words)})(?:\s+[a-zà-ÿ-]+)?\s*$", re.I)
+_ORG_BEFORE = re.compile(
+    rf"(?:\b(?:le|la|les|du|des|une?|cette|ce|son|sa|leur)\s+|\b[ld]')(?:{_alternation(ORG_CUES.words)})"
+    r"(?:\s+(?:[a-zà-ÿ-]+))?\s*$",
+    re.I,
+)
+_GROUP_BEFORE = re.compile(
+    r"\b(brigade|brigades|bataillon|division|régiment|légion|groupe|milice|faction|formation)\s*$",
+    re.I,
+)
+_PORTFOLIO_BEFORE = re.compile(
+    r"\b(?:minist(?:re|ère|res|ères)|secrétaire|secrétariat|commissaire|département|direction"
+    r"|directeur|directrice|vice-ministre|portefeuille)\b[^.,;:]{0,30}?"
+    r"(?:\s(?:de\s+la|de\s+l'|des|du|de|d'|aux|au|à\s+la)\s*|'\s*)$",
+    re.I,
+)
+_OPERATION_BEFORE = re.compile(
+    r"\b(?:opération|offensive|campagne|plan|mission)s?(?:\s+(?:militaire|turque|russe|américaine"
+    r"|baptisée|dite|appelée|nommée|intitulée))*\s*[«\"“]?\s*$",
+    re.I,
+)
+_CONNECTOR = re.compile(r"^\s*(?:de\s+la|de\s+l'|de|du|des|d')\s*$", re.I)
+_TRAILING_CONNECTOR = re.compile(r"\s(?:de\s+la|de\s+l'|de|du|des|d')\s*$", re.I)
+_COORDINATION = re.compile(r"^\s*(?:,|et|ou|,\s*et)\s*(?:de\s+|d'|du\s+|à\s+)?$", re.I)
+_LIST_NEXT = re.compile(
+    rf"\s*(?:,|et|ou|,\s*et)\s*(?:de\s+|d'|du\s+|à\s+)?({_NAME_WORD}(?:\s+{_NAME_WORD}){{0,2}})"
+)
+_SENTENCE_START = re.compile(r"(?:^|[.!?:;»\"“”…]\s*|\s[-–—]\s*)$")
+_DIGITS = re.compile(r"\d")
+_CODE_SITE = re.compile(r"\b(autoroute|route|axe)\s+([A-Z]{1,2}\s?-?\d{1,3})\b")
+
+
+@dataclass
+class _Candidate:
+    """An unknown name found by the model, before linking and slugs."""
+
+    block: int
+    start: int
+    end: int
+    name: str
+    group: str
+    kind: str
+    person_cue: bool = False
+    place_cue: bool = False
+    key: str = ""
+
+
+@dataclass
+class _Dispatch:
+    """What resolve() builds for one dispatch."""
+
+    blocks: Sequence[str]
+    gazetteer: Gazetteer
+    known: list[Mention] = field(default_factory=list)
+    candidates: list[_Candidate] = field(default_factory=list)
+
+    def overlapping(self, block: int, start: int, end: int) -> list[Mention]:
+        """Known mentions overlapping [start, end) of block."""
+        return [m for m in self.known if m.block == block and m.start < end and start < m.end]
+
+    def free(self, block: int, start: int, end: int) -> bool:
+        """True when nothing, known or discovered, covers any of [start, end)."""
+        if self.overlapping(block, start, end):
+            return False
+        return not any(
+            c.block == block and c.start < end and start < c.end for c in self.candidates
+        )
+
+    def group_of(self, mention: Mention) -> str:
+        entity = self.gazetteer.entities.get(mention.slug)
+        return entity.group if entity else ""
+
+
+def resolve(
+    blocks: Sequence[str],
+    gazetteer_mentions: Sequence[Mention],
+    spans: Sequence[Span],
+    gazetteer: Gazetteer,
+    matcher: Any = None,
+) -> TagResult:
+    """Merge the gazetteer's mentions and the model's spans of one dispatch into its tags."""
+    state = _Dispatch(blocks, gazetteer, known=list(gazetteer_mentions))
+    for block, start, end, label in _join_split_names(blocks, sorted(spans), state):
+        claimed = _claim(block, start, end, label, state)
+        if claimed is not None:
+            _one_span(block, claimed[0], claimed[1], label, state)
+    _provinces(state)
+    _coded_sites(state)
+    _coordinate_places(state)
+    _learn_acronyms(state)
+    if matcher is not None:
+        _nested_actors(state, matcher)
+    return _finish(state)
+
+
+def _join_split_names(blocks: Sequence[str], spans: list[Span], state: _Dispatch) -> list[Span]:
+    """Join an organisation the model cut before its place (« Conseil civil de » + « Raqa »)."""
+    out: list[Span] = []
+    i = 0
+    while i < len(spans):
+        joined = _joined(blocks, spans, i, state)
+        if joined is None:
+            out.append(spans[i])
+            i += 1
+        else:
+            out.append(joined[0])
+            i += joined[1]
+    return out
+
+
+def _joined(
+    blocks: Sequence[str], spans: Sequence[Span], i: int, state: _Dispatch
+) -> tuple[Span, int] | None:
+    """The organisation span i joined with the name after it, and how many spans it took.
+
+    Only what the model visibly cut (a span ending on « de ») or what an acronym closes
+    (« Parti des travailleurs du Kurdistan (PKK) », tune t021) is joined: elsewhere « de »
+    is « from » (« chasser l'EI de Kobané »). A gazetteer place inside the joined name goes.
+    """
+    block, start, end, label = spans[i]
+    text = blocks[block]
+    if label != "ORG" or state.overlapping(block, start, end) or not text[start:end][:1].isupper():
+        return None
+    following = spans[i + 1] if i + 1 < len(spans) and spans[i + 1][0] == block else None
+    nexts = [(following[1], following[2])] if following else []
+    nexts += [
+        (m.start, m.end)
+        for m in state.known
+        if m.block == block and m.start >= end and state.group_of(m) == "lieu"
+    ]
+    if not nexts:
+        return None
+    next_start, next_end = min(nexts)
+    gap = text[end:next_start]
+    cut = not gap.strip() and _TRAILING_CONNECTOR.search(text[start:end])
+    closed = _CONNECTOR.match(gap) and canonical.acronym_after(text, next_end)
+    if not (cut or closed):
+        return None
+    if following is not None and following[1] == next_start:
+        next_end = max(next_end, following[2])
+    state.known = [
+        m
+        for m in state.known
+        if not (
+            m.block == block
+            and next_start <= m.start
+            and m.end <= next_end
+            and state.group_of(m) == "lieu"
+        )
+    ]
+    taken = 2 if following is not None and following[1] < next_end else 1
+    return (block, start, next_end, "ORG"), taken
+
+
+def _claim(
+    block: int, start: int, end: int, label: str, state: _Dispatch
+) -> tuple[int, int] | None:
+    """The part of a model span discovery may use: the gazetteer wins where it matched.
+
+    Three exceptions, each a longer name around a weaker gazetteer match: a person's full
+    name around a one-word alias (« Asma al-Assad » around « Assad »), an organisation's name
+    around the place it is named after (« Conseil local de Daraya »: nested places give
+    nothing), and a name after an agency the model glued to it (« AFP Yamen Dabbagh »).
+    """
+    text = state.blocks[block]
+    hits = state.overlapping(block, start, end)
+    if not hits:
+        return start, end
+    inside = all(start <= m.start and m.end <= end for m in hits)
+    if inside and (start, end) not in {(m.start, m.end) for m in hits}:
+        before = text[start : hits[0].start]
+        if (
+            label in ("PER", "LOC", "MISC")
+            and len(hits) == 1
+            and hits[0].end == end
+            and len(canonical.tokens(hits[0].text)) == 1
+            and _capitalised_words(before) >= 1
+            and not canonical.is_title(before)
+            and (label == "PER" or _person_context(text[:start], text[end:]))
+        ):
+            state.known.remove(hits[0])
+            return start, end
+        if (
+            label == "ORG"
+            and all(state.group_of(m) == "lieu" for m in hits)
+            and _TRAILING_CONNECTOR.search(" " + before)
+            and _capitalised_words(before) >= 1
+        ):
+            for m in hits:
+                state.known.remove(m)
+            return start, end
+    first = min(hits, key=lambda m: m.start)
+    if len(hits) == 1 and first.start == start and first.end < end and label in ("PER", "MISC"):
+        rest = text[first.end : end]
+        offset = len(rest) - len(rest.lstrip())
+        if _capitalised_words(rest) >= 2:
+            return first.end + offset, end
+    return None
+
+
+def _capitalised_words(text: str) -> int:
+    return sum(1 for w in text.split() if w[:1].isupper())
+
+
+def _one_span(block: int, start: int, end: int, label: str, state: _Dispatch) -> None:
+    """Resolve one model span: a known name, a new candidate, or nothing."""
+    text, gazetteer = state.blocks[block], state.gazetteer
+    raw = text[start:end]
+    if "\n" in raw:
+        return  # a span across lines is debris glued to text
+    whole = gazetteer.lookup(canonical.normalise(raw))
+    if whole is not None:  # the span as written is a known name (« le régime syrien »)
+        lead = len(raw) - len(raw.lstrip(" «»\"“”'("))
+        trail = len(raw) - len(raw.rstrip(" «»\"“”'),.;:"))
+        s, e = start + lead, end - trail
+        state.known.append(Mention(whole.slug, block, s, e, text[s:e], "modele"))
+        return
+    at_start = start == 0 or bool(_SENTENCE_START.search(text[max(0, start - 3) : start]))
+    inner_start, inner_end, titled = canonical.name_bounds(raw, sentence_start=at_start)
+    if inner_start >= inner_end:
+        return
+    s, e = start + inner_start, start + inner_end
+    s, kind_hint, place_cue = _lowercase_head(text, s, e)
+    name = canonical.normalise(text[s:e])
+    known = gazetteer.lookup(name)
+    if known is not None:
+        state.known.append(Mention(known.slug, block, s, e, text[s:e], "modele"))
+        return
+    before, after = text[:s], text[e:]
+    if _rejected(name, before, after, gazetteer):
+        return
+    person_cue = titled or _person_context(before, after)
+    place_before = bool(_PLACE_BEFORE.search(before[-80:]))
+    place_cue = place_cue or place_before or bool(_PLACE_AFTER.search(after[:40]))
+    if person_cue and place_before and not (titled or _strong_person_context(before, after)):
+        person_cue = False  # « du village voisin de Chinchar a raconté » (content/dispatches/022)
+    if person_cue and label in ("ORG", "MISC"):
+        agency = re.match(r"([A-Z]{2,6})\s+(?=[A-ZÀ-Ý])", name)
+        if agency and _person_shaped(name[agency.end() :]):
+            s += text[s:e].index(name[agency.end() :])  # « à RFI Bilal Al-Ahmad » (…/034)
+            name = canonical.normalise(text[s:e])
+            label = "PER"
+    if (
+        label in ("ORG", "MISC")
+        and len(name.split()) == 1
+        and not name.isupper()
+        and re.search(r"(?:\b(?:le|la|les|du|au|aux|des)\s+|\bl')$", before[-6:], re.I)
+    ):
+        return  # « le Sénat », « du Congrès »: an institution named by a common noun
+    if person_cue and not place_cue and len(canonical.content_tokens(name)) == 1:
+        s = _extend_person_left(text, s, state, block)  # « Louay » of « Louay Safi », tune t008
+        name = canonical.normalise(text[s:e])
+    before = text[:s]
+    content = canonical.content_tokens(name)
+    if (
+        label in ("LOC", "MISC", "ORG")
+        and len(content) >= 2
+        and content[0] in _given_names(gazetteer)
+        and _person_shaped(name)
+        and not place_cue
+    ):
+        label = "PER"  # « Munzer Al-Khalil » tagged as a place (000_ed6308b521bfe103)
+    if _OPERATION_BEFORE.search(before[-40:]):
+        return  # « l'opération Bouclier de l'Euphrate »: operation names give nothing
+    group, kind = _type(label, name, before, person_cue, place_cue, kind_hint)
+    if not group:
+        return
+    if kind == "personne" and not _person_shaped(name) and len(canonical.content_tokens(name)) != 1:
+        return  # a lone surname stays a candidate: _finish links it to a full name or drops it
+    if group == "lieu" and kind_hint != "site":
+        site = _SITE_BEFORE.search(before[-40:])
+        if site and not _PLACE_BEFORE.search(before[-80:]):
+            s, kind = s - (len(before[-40:]) - site.start(1)), "site"
+            name = canonical.normalise(text[s:e])
+    if kind == "groupe-arme":
+        name, s = _group_name(text, s, e, name)
+    if not state.free(block, s, e):
+        return
+    state.candidates.append(_Candidate(block, s, e, name, group, kind, person_cue, place_cue))
+
+
+def _lowercase_head(text: str, s: int, e: int) -> tuple[int, str, bool]:
+    """Where the name starts once lowercase words before it are judged, and what they said.
+
+    A site's common noun stays (« mosquée al-Omari », « autoroute M4 »), a French unit word
+    stays with its group (« division Sultan Mourad »), a place noun goes but says « place »
+    (« quartier de Joura »), other lowercase words go.
+    """
+    place_cue = False
+    while s < e:
+        word_end = text.find(" ", s, e)
+        if word_end < 0:
+            break
+        word = text[s:word_end]
+        if word[:1].isupper() or _is_particle_word(word):
+            break
+        rest = text[s:e]
+        folded = fold(rest)
+        if any(folded.startswith(h + " ") for h in _SITE_HEADS) and rest.split()[-1][:1].isupper():
+            return s, "site", True
+        if fold(word) in _FRENCH_GROUP_HEADS:
+            return s, "groupe-arme", False
+        if fold(word) in _PLACE_CUE_WORDS:
+            place_cue = True
+        s = word_end + 1
+        m = re.match(r"(?:de\s+la|de\s+l'|de|du|des|d'|l')\s*", text[s:e], re.I)
+        if m and (m.end() < e - s):
+            s += m.end()
+    return s, "", place_cue
+
+
+def _is_particle_word(word: str) -> bool:
+    head = fold(word).split(" ")[0].split("-")[0]
+    return head in _PARTICLES and ("-" in word or "'" in word)
+
+
+def _rejected(name: str, before: str, after: str, gazetteer: Gazetteer) -> bool:
+    """True for what must never become an entity: blocked names, dates, titles, credits, junk."""
+    key = fold(name)
+    words = canonical.tokens(name)
+    if not words or key in gazetteer.blocked or key in _NEVER:
+        return True
+    if all(w in _NEVER or w in _ROLE_WORDS or w in _PARTICLES for w in key.split()):
+        return True  # « Député turc », « Général », « Samedi soir »
+    if any(w in _TIME_WORDS for w in key.split()) and len(words) <= 2:
+        return True  # « Samedi Idleb », « Mars 2011 »
+    letters = [c for c in name if c.isalpha()]
+    if len(letters) < 2 or not any(c.isupper() for c in name):
+        return True  # single characters, numbers, lowercase-only spans
+    if _DIGITS.search(name) and len(words) == 1:
+        return True
+    if len(words) > MAX_NAME_WORDS or any(c in name for c in "@/\\|#=<>{}[]_"):
+        return True
+    if _CREDIT_BEFORE.search(before[-30:]) or _CREDIT_AFTER.search(after[:30]):
+        return True  # « Sputnik. Anton Denisov », « Anton Denisov / AFP »
+    if _PORTFOLIO_BEFORE.search(before[-60:]):
+        return True  # « ministre de la Défense », « ministre de la Réconciliation nationale »
+    if len(words) == 1 and len(key) > 5 and key.endswith(_DEMONYM_ENDINGS) and name[:1].isupper():
+        return True  # « Alaouites », « Iraniens »
+    if key in _NOT_NAMES or words[0] in _NOT_NAMES or " ".join(words[:2]) in _NOT_NAMES:
+        return True  # « Loi César », « Genève II » is a conference, « la Vieille ville »
+    return False
+
+
+def _person_context(before: str, after: str) -> bool:
+    """True when the words around a name say it is a person's."""
+    return bool(
+        _SPEECH_AFTER.search(after[:80])
+        or _SPEECH_BEFORE.search(before[-80:])
+        or _ROLE_BEFORE.search(before[-60:])
+        or _ROLE_COMMA_BEFORE.search(before[-120:])
+    )
+
+
+def _strong_person_context(before: str, after: str) -> bool:
+    """A role next to the name (« le photographe X », « X, un militant »), not just a verb."""
+    return bool(
+        _ROLE_BEFORE.search(before[-60:])
+        or _ROLE_COMMA_BEFORE.search(before[-120:])
+        or _ROLE_AFTER.search(after[:80])
+    )
+
+
+def _person_shaped(name: str) -> bool:
+    """Two to five capitalised words, none of them an organisation's word."""
+    words = canonical.tokens(name)
+    content = canonical.content_tokens(name)
+    if not 2 <= len(content) <= 5 or any(w in _ORG_WORDS for w in words):
+        return False
+    raw_words = name.split()
+    return all(w[:1].isupper() or _is_particle_word(w) or fold(w) in _PARTICLES for w in raw_words)
+
+
+def _type(
+    label: str, name: str, before: str, person_cue: bool, place_cue: bool, hint: str
+) -> tuple[str, str]:
+    """Group and kind from the model's label, corrected by the context; ("", "") drops it."""
+    words = canonical.tokens(name)
+    content = canonical.content_tokens(name)
+    head = content[0] if content else ""
+    if hint == "site":
+        return "lieu", "site"
+    if hint == "groupe-arme" or head in _ARABIC_GROUP_HEADS or _GROUP_BEFORE.search(before[-20:]):
+        if label != "PER" or not person_cue or _GROUP_BEFORE.search(before[-20:]):
+            return "acteur", "groupe-arme"
+    org_cue = bool(_ORG_BEFORE.search(before[-40:]))
+    media = bool(_MEDIA_BEFORE.search(before[-40:])) or any(w in _MEDIA_WORDS for w in words)
+    geo = head in _GEO_HEADS
+    if (place_cue or geo) and not (person_cue and not geo) and not (org_cue and not geo):
+        return "lieu", "localite"
+    if org_cue and not place_cue:
+        return (
+            ("acteur", "media")
+            if _MEDIA_BEFORE.search(before[-40:])
+            else ("acteur", "organisation")
+        )
+    if person_cue and _person_shaped(name):
+        return "acteur", "personne"
+    if label == "PER":
+        if any(w in _ORG_WORDS for w in words):
+            return "acteur", "organisation"
+        return "acteur", "personne"
+    if label == "ORG":
+        if media and (_MEDIA_BEFORE.search(before[-40:]) or len(words) > 1):
+            return "acteur", "media"
+        return "acteur", "organisation"
+    if label == "LOC":
+        if head in _ORG_WORDS:
+            return "acteur", "organisation"
+        return "lieu", "localite"
+    if label == "MISC" and media and len(words) > 1:
+        return "acteur", "media"
+    return "", ""
+
+
+def _extend_person_left(text: str, s: int, state: _Dispatch, block: int) -> int:
+    """Take in a first name the model left out (« Louay » of « Louay Safi », tune t008)."""
+    for _ in range(2):
+        m = re.search(r"([A-ZÀ-ÝŒ][\w'’-]+)\s+$", text[:s])
+        if m is None:
+            break
+        word = m.group(1)
+        key = fold(word)
+        if key in _NEVER or key in _ROLE_WORDS or key in _ORG_WORDS or canonical.is_title(word):
+            break
+        if state.gazetteer.lookup(word) is not None or not state.free(block, m.start(1), s):
+            break
+        s = m.start(1)
+    return s
+
+
+def _group_name(text: str, s: int, e: int, name: str) -> tuple[str, int]:
+    """An armed group's name: a French unit word before an Arabic one goes (« brigade Liwa
+    al-Tawhid » is « Liwa al-Tawhid »), otherwise it is part of the name, capitalised."""
+    words = name.split()
+    if (
+        len(words) > 1
+        and fold(words[0]) in _FRENCH_GROUP_HEADS
+        and fold(words[1]).split(" ")[0] in _ARABIC_GROUP_HEADS
+    ):
+        s = s + text[s:e].index(words[1])
+        return canonical.normalise(text[s:e]), s
+    m = re.search(r"\b(division|brigade|bataillon|régiment|légion)\s+$", text[:s], re.I)
+    if (
+        m
+        and fold(words[0]).split(" ")[0] not in _ARABIC_GROUP_HEADS
+        and fold(words[0]) not in _FRENCH_GROUP_HEADS
+    ):
+        s = m.start(1)
+        name = canonical.normalise(text[s:e])
+    if name[:1].islower():
+        name = name[:1].upper() + name[1:]
+    return name, s
+
+
+_PROVINCE_BEFORE = re.compile(r"\b(?:provinces?|gouvernorats?)\s+(?:de\s+|d')$", re.I)
+_PROVINCE_LIST = re.compile(r"^\s*(?:,|et|ou)\s*(?:de\s+|d')?$", re.I)
+
+
+def _provinces(state: _Dispatch) -> None:
+    """« les provinces de Homs et de Hama » names the provinces, not the cities (tune t012):
+    a city right after « province(s) de », or listed after one, becomes the place the
+    gazetteer calls « province de X », when it has one."""
+    known = sorted(state.known, key=lambda m: (m.block, m.start))
+    previous: Mention | None = None
+    for index, m in enumerate(known):
+        text = state.blocks[m.block]
+        province = state.gazetteer.lookup(f"province de {m.text}")
+        listed = (
+            previous is not None
+            and previous.block == m.block
+            and _PROVINCE_LIST.match(text[previous.end : m.start]) is not None
+        )
+        if (
+            province is not None
+            and province.slug != m.slug
+            and (_PROVINCE_BEFORE.search(text[max(0, m.start - 20) : m.start]) or listed)
+        ):
+            known[index] = Mention(province.slug, m.block, m.start, m.end, m.text, m.via)
+            previous = known[index]
+            continue
+        previous = (
+            known[index] if known[index].slug != m.slug or province is not None and listed else None
+        )
+        if previous is None and _PROVINCE_BEFORE.search(text[max(0, m.start - 20) : m.start]):
+            previous = m
+    state.known = known
+
+
+def _coded_sites(state: _Dispatch) -> None:
+    """Roads named by a code (« autoroute M4 », tune t031): the model rarely sees them."""
+    for block, text in enumerate(state.blocks):
+        for m in _CODE_SITE.finditer(text):
+            s, e = m.span()
+            if state.free(block, s, e) and state.gazetteer.lookup(m.group(0)) is None:
+                state.candidates.append(
+                    _Candidate(
+                        block, s, e, canonical.normalise(m.group(0)), "lieu", "site", place_cue=True
+                    )
+                )
+
+
+def _coordinate_places(state: _Dispatch) -> None:
+    """Names listed with a place are places (« dont Midane et Kafr Soussa », « de Jarjanaz et
+    de Talmenes »); a list announced by « localités », « villages » also takes the names the
+    model missed."""
+    changed = True
+    rounds = 0
+    while changed and rounds < 4:
+        changed, rounds = False, rounds + 1
+        places = [(m.block, m.start, m.end) for m in state.known if state.group_of(m) == "lieu"]
+        places += [(c.block, c.start, c.end) for c in state.candidates if c.group == "lieu"]
+        for c in state.candidates:
+            if c.group == "lieu" or c.person_cue or c.kind == "groupe-arme":
+                continue
+            text = state.blocks[c.block]
+            for block, _s, e in places:
+                if block == c.block and e <= c.start and _COORDINATION.match(text[e : c.start]):
+                    c.group, c.kind, c.place_cue, changed = "lieu", "localite", True, True
+                    break
+        for block, s, e in sorted(set(places)):
+            text = state.blocks[block]
+            if not _PLACE_LIST_CUE.search(text[max(0, s - 100) : s]):
+                continue
+            m = _LIST_NEXT.match(text, e)
+            if m is None:
+                continue
+            ns, ne = m.span(1)
+            name = canonical.normalise(m.group(1))
+            if not state.free(block, ns, ne) or _rejected(
+                name, text[:ns], text[ne:], state.gazetteer
+            ):
+                continue
+            if _person_context(text[:ns], text[ne:]) or state.gazetteer.lookup(name) is not None:
+                continue
+            state.candidates.append(
+                _Candidate(block, ns, ne, name, "lieu", "localite", place_cue=True)
+            )
+            changed = True
+
+
+def _learn_acronyms(state: _Dispatch) -> None:
+    """Link « Long Name (ACR) » within the dispatch: every ACR then names Long Name's entity."""
+    blocks, gazetteer = state.blocks, state.gazetteer
+    learned: dict[str, tuple[str, Any]] = {}  # acronym -> ("known", slug) | ("new", candidate)
+    for m in state.known:
+        acr = canonical.acronym_after(blocks[m.block], m.end)
+        if acr and gazetteer.lookup(acr) is None:
+            learned.setdefault(acr, ("known", m.slug))
+    for c in state.candidates:
+        acr = canonical.acronym_after(blocks[c.block], c.end)
+        if acr is None or gazetteer.lookup(acr) is not None:
+            continue  # a known acronym names its own entity
+        if (
+            c.group == "acteur"
+            and c.kind != "personne"
+            and canonical.acronym_plausible(c.name, acr)
+        ):
+            learned.setdefault(acr, ("new", c))
+    if not learned:
+        return
+    pattern = re.compile(r"(?<![\w-])(" + "|".join(re.escape(a) for a in learned) + r")(?![\w-])")
+    for block, text in enumerate(blocks):
+        for found in pattern.finditer(text):
+            s, e = found.span()
+            if state.overlapping(block, s, e):
+                continue
+            state.candidates = [
+                c for c in state.candidates if not (c.block == block and c.start < e and s < c.end)
+            ]
+            how, target = learned[found.group(1)]
+            if how == "known":
+                state.known.append(Mention(target, block, s, e, text[s:e], "modele"))
+            else:
+                state.candidates.append(
+                    _Candidate(
+                        block, s, e, target.name, target.group, target.kind, key=fold(target.name)
+                    )
+                )
+
+
+def _nested_actors(state: _Dispatch, matcher: Any) -> None:
+    """« Conseil de sécurité de l'ONU » also names the ONU: actors named inside a known actor's
+    name after « de l' », « des », « du » count too. Places inside a proper name give nothing
+    (« Conseil local de Daraya »); inside a lowercase phrase they do (« gouvernement de Damas »
+    names Damas, tune t025)."""
+    for m in list(state.known):
+        if m.via != "gazetteer" or state.group_of(m) != "acteur":
+            continue
+        first_space = m.text.find(" ")
+        if first_space < 0:
+            continue
+        descriptive = m.text[:1].islower()  # « gouvernement de Damas »: Damas is still named
+        for inner in matcher.find(m.text[first_space:], m.block):
+            inner = Mention(
+                inner.slug,
+                m.block,
+                inner.start + first_space,
+                inner.end + first_space,
+                inner.text,
+                inner.via,
+            )
+            group = state.group_of(inner)
+            if inner.slug == m.slug or not (group == "acteur" or (group == "lieu" and descriptive)):
+                continue
+            if not re.search(
+                r"(?:\sde\s+l'|\sde\s+la\s|\sdes\s|\sdu\s|\sde\s)$", m.text[: inner.start]
+            ):
+                continue
+            state.known.append(
+                Mention(
+                    inner.slug,
+                    m.block,
+                    m.start + inner.start,
+                    m.start + inner.end,
+                    inner.text,
+                    "gazetteer",
+                )
+            )
+
+
+def _finish(state: _Dispatch) -> TagResult:
+    """Link short forms to long ones, pick each entity's group and slug, build the result."""
+    blocks, gazetteer = state.blocks, state.gazetteer
+    known_people = _known_people(state.known, gazetteer)
+    long_forms = [
+        c
+        for c in state.candidates
+        if c.kind == "personne" and len(canonical.content_tokens(c.name)) >= 2
+    ]
+    mentions = list(state.known)
+    resolved: list[_Candidate] = []
+    for c in state.candidates:
+        if c.key:
+            resolved.append(c)
+            continue
+        words = canonical.content_tokens(c.name)
+        if len(words) == 1 and _beside_known_place(c, state):
+            continue  # « Fouqani » of « Baghouz Fouqani » (content/dispatches/030): a fragment
+        if len(words) == 1 and not c.place_cue and c.group == "acteur":
+            owners = {fold(p.name) for p in long_forms if canonical.is_short_form(c.name, p.name)}
+            known = {slug for slug, name in known_people if canonical.is_short_form(c.name, name)}
+            if len(known) == 1 and not owners:
+                slug = known.pop()
+                mentions.append(
+                    Mention(
+                        slug, c.block, c.start, c.end, blocks[c.block][c.start : c.end], "modele"
+                    )
+                )
+                continue
+            if len(owners) == 1:
+                c.key, c.group, c.kind = owners.pop(), "acteur", "personne"
+                resolved.append(c)
+                continue
+            if c.kind == "personne":
+                continue  # a lone surname with no full form in the dispatch: too unsure
+        c.key = fold(c.name)
+        resolved.append(c)
+    by_key: dict[str, list[_Candidate]] = defaultdict(list)
+    for c in resolved:
+        by_key[c.key].append(c)
+    reserved = gazetteer.entities.keys()
+    discovered: list[Discovered] = []
+    for key, members in by_key.items():
+        long = [m.name for m in members if fold(m.name) == key] or [m.name for m in members]
+        name = canonical.display_name(long)
+        group, kind = _vote(members)
+        slug = canonical.discovered_slug(name, reserved)
+        if all(d.slug != slug for d in discovered):  # « Omar » and « Omar ! » share a slug
+            discovered.append(Discovered(slug, name, kind, group))
+        for m in members:
+            mentions.append(
+                Mention(slug, m.block, m.start, m.end, blocks[m.block][m.start : m.end], "modele")
+            )
+    mentions.sort(key=lambda m: (m.block, m.start, -m.end))
+    discovered.sort(key=lambda d: d.slug)
+    return TagResult(tuple(mentions), tuple(discovered))
+
+
+def _beside_known_place(c: _Candidate, state: _Dispatch) -> bool:
+    text = state.blocks[c.block]
+    for m in state.known:
+        if m.block != c.block or state.group_of(m) != "lieu":
+            continue
+        if (m.end < c.start and text[m.end : c.start] == " ") or (
+            c.end < m.start and text[c.end : m.start] == " "
+        ):
+            return True
+    return False
+
+
+def _known_people(mentions: Sequence[Mention], gazetteer: Gazetteer) -> list[tuple[str, str]]:
+    """(slug, form) of the gazetteer people named in the dispatch, every form of each."""
+    people: list[tuple[str, str]] = []
+    for slug in sorted({m.slug for m in mentions}):
+        entity = gazetteer.entities.get(slug)
+        if entity is not None and entity.kind == "personne":
+            people.extend((slug, alias) for alias in entity.aliases)
+    return people
+
+
+def _vote(members: Sequence[_Candidate]) -> tuple[str, str]:
+    """The group and kind most of the mentions got; a person cue or a place cue settles ties."""
+    counts = Counter((m.group, m.kind) for m in members)
+    cued = Counter((m.group, m.kind) for m in members if m.person_cue or m.place_cue)
+    best = max(
+        counts.items(),
+        key=lambda item: (item[1] + cued[item[0]], item[0] == ("acteur", "personne"), item[0]),
+    )
+    return best[0]
+
+
+class DiscoveryTagger(Tagger):
+    """Gazetteer tagging plus spaCy NER discovery of the names the gazetteer does not know."""
+
+    version = f"{VERSION}+{canonical.VERSION}"
+
+    def __init__(
+        self, gazetteer: Gazetteer, model_name: str = "fr_core_news_md", workers: int = 1
+    ) -> None:
+        super().__init__(gazetteer)
+        self.model_name = model_name
+        self.workers = max(1, int(workers))
+        self._nlp: Any = None
+
+    @property
+    def key(self) -> str:
+        """Tagger, gazetteer, spaCy and model versions: what the cached tags depend on."""
+        return (
+            f"{self.version}:{self.gazetteer.version}:spacy-{_package_version('spacy')}:"
+            f"{self.model_name}-{_package_version(self.model_name)}"
+        )
+
+    @property
+    def nlp(self) -> Any:
+        """The spaCy pipeline with only its tokenizer and ner, loaded once."""
+        if self._nlp is None:
+            self._nlp = load_ner(self.model_name)
+        return self._nlp
+
+    def tag(self, title: str, paragraphs: Sequence[str]) -> TagResult:
+        """Tag one dispatch; block 0 is the title."""
+        return self.tag_many([(title, paragraphs)])[0]
+
+    def tag_many(self, docs: Sequence[tuple[str, Sequence[str]]]) -> list[TagResult]:
+        """Tag many dispatches (title, paragraphs) in order, the model reading them together."""
+        all_blocks = [[title, *paragraphs] for title, paragraphs in docs]
+        texts = [text for blocks in all_blocks for text in blocks]
+        spans = self.spans(texts)
+        results: list[TagResult] = []
+        position = 0
+        for blocks in all_blocks:
+            found: list[Span] = []
+            for number in range(len(blocks)):
+                found.extend((number, s, e, label) for s, e, label in spans[position + number])
+            position += len(blocks)
+            results.append(
+                resolve(blocks, self.matcher.find_all(blocks), found, self.gazetteer, self.matcher)
+            )
+        return results
+
+    def processes_for(self, texts: Sequence[str]) -> int:
+        """How many processes to read texts with: more only when each gets enough words."""
+        if self.workers == 1:
+            return 1
+        words = sum(t.count(" ") + 1 for t in texts)
+        return max(1, min(self.workers, words // MIN_WORDS_PER_PROCESS))
+
+    def spans(self, texts: Sequence[str]) -> list[list[tuple[int, int, str]]]:
+        """The model's entity spans (start, end, label) of each text, in order."""
+        nlp = self.nlp
+        n_process = self.processes_for(texts)
+        if n_process == 1 or "fork" not in multiprocessing.get_all_start_methods():
+            return _pipe_spans(nlp, texts)
+        # Forked workers share the loaded model and send back only (start, end, label):
+        # spaCy's own n_process sends whole Docs back, measured slower than one process on
+        # content/dispatches (docs/tagging.md).
+        global _FORKED_NLP
+        _FORKED_NLP = nlp
+        chunks = _chunks(texts, n_process * 4)
+        try:
+            with multiprocessing.get_context("fork").Pool(n_process) as pool:
+                parts = pool.map(_forked_spans, chunks)
+        finally:
+            _FORKED_NLP = None
+        return [spans for part in parts for spans in part]
+
+
+_FORKED_NLP: Any = None  # the model a forked worker inherits
+
+
+def _forked_spans(texts: Sequence[str]) -> list[list[tuple[int, int, str]]]:
+    return _pipe_spans(_FORKED_NLP, texts)
+
+
+def _pipe_spans(nlp: Any, texts: Sequence[str]) -> list[list[tuple[int, int, str]]]:
+    from .blas import single_blas_thread
+
+    # spaCy refuses a text longer than nlp.max_length (a 1 MB line in a scrape) with a
+    # ValueError that would stop the whole build: the model skips it, the gazetteer does not.
+    for text in texts:
+        if len(text) > nlp.max_length:
+            logger.warning(
+                "Discovery skips a block of %d characters (limit %d)", len(text), nlp.max_length
+            )
+    readable = [text if len(text) <= nlp.max_length else "" for text in texts]
+    with single_blas_thread():
+        return [
+            [(ent.start_char, ent.end_char, ent.label_) for ent in doc.ents]
+            for doc in nlp.pipe(readable, batch_size=BATCH_SIZE)
+        ]
+
+
+def _chunks(texts: Sequence[str], count: int) -> list[list[str]]:
+    """Cut texts, in order, into about count runs of similar word counts."""
+    total = sum(t.count(" ") + 1 for t in texts)
+    size = max(1, total // max(1, count))
+    chunks: list[list[str]] = [[]]
+    words = 0
+    for text in texts:
+        if words >= size and chunks[-1]:
+            chunks.append([])
+            words = 0
+        chunks[-1].append(text)
+        words += text.count(" ") + 1
+    return chunks
+
+
+@lru_cache(maxsize=4)
+def _package_version(name: str) -> str:
+    try:
+        return importlib.metadata.version(name)
+    except importlib.metadata.PackageNotFoundError:
+        return "unknown"
+
+
+def load_ner(model_name: str) -> Any:
+    """Load model_name with its tokenizer and ner only; the other components are never loaded."""
+    import spacy
+
+    from .blas import use_numpy_gemm
+
+    path = spacy.util.get_package_path(model_name) if spacy.util.is_package(model_name) else None
+    meta = spacy.util.get_model_meta(path) if path is not None else {}
+    components = meta.get("components") or meta.get("pipeline") or []
+    exclude = [name for name in components if name != "ner"]
+    nlp = spacy.load(model_name, exclude=exclude)
+    if "ner" not in nlp.pipe_names:
+        raise RuntimeError(f"spaCy model {model_name!r} has no ner component")
+    for name in [n for n in nlp.pipe_names if n != "ner"]:
+        nlp.disable_pipe(name)  # a model whose meta did not list them all
+    use_numpy_gemm(nlp)
+    logger.info("Loaded %s (spaCy %s) with %s", model_name, spacy.__version__, nlp.pipe_names)
+    return nlp
