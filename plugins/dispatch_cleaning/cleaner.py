@@ -16,13 +16,26 @@ def fold(text: str) -> str:
     return " ".join(text.split())
 
 
-def match_line(line: str, rules: Sequence[CompiledRule] = _DEFAULT) -> str | None:
-    """Return the name of the first rule that removes this line, or None if it is text."""
+def match_line(
+    line: str,
+    rules: Sequence[CompiledRule] = _DEFAULT,
+    *,
+    title: bool = False,
+    block: bool | None = None,
+) -> str | None:
+    """Return the name of the first rule that removes this line, or None if it is text.
+
+    block=False uses only line rules, block=True only whole-block rules, None both.
+    """
     folded = fold(line)
     if not folded:
         return None
     words = folded.count(" ") + 1
     for compiled in rules:
+        if title and not compiled.rule.title_too:
+            continue
+        if block is not None and compiled.rule.whole_block != block:
+            continue
         if words <= compiled.rule.max_words and compiled.regex.fullmatch(folded):
             return compiled.rule.name
     return None
@@ -36,7 +49,7 @@ def clean(raw: RawDispatch, rules: Sequence[CompiledRule] = _DEFAULT) -> Cleaned
     """
     title, blocks = raw.title, list(raw.blocks)
     lead: list[Removal] = []
-    while (rule := match_line(title, rules)) is not None:
+    while (rule := match_line(title, rules, title=True)) is not None:
         lead.append(Removal(rule, fold(title)))
         if not blocks:
             raise DispatchError(raw.path, "ne contient que du texte parasite (aucun corps)")
@@ -63,7 +76,7 @@ def clean_blocks(
         for line in block.split("\n"):
             if not line.strip():
                 continue
-            rule = match_line(line, rules)
+            rule = match_line(line, rules, block=False)
             if rule is None:
                 kept_lines.append(fold(line))
             else:
@@ -79,5 +92,9 @@ def clean_blocks(
             removed.append(Removal(DUPLICATE_RULE.name, paragraph))
             continue
         seen.add(key)
+        rule = match_line(paragraph, rules, block=True)
+        if rule is not None:
+            removed.append(Removal(rule, paragraph))
+            continue
         paragraphs.append(paragraph)
     return CleanedDispatch(title=fold(title), paragraphs=tuple(paragraphs), removed=tuple(removed))

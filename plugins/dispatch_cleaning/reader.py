@@ -44,7 +44,15 @@ MOJIBAKE = re.compile(
     "(?:[\u00c2-\u00f4][\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192"
     "\u02c6\u02dc\u2013\u2014\u2018-\u201e\u2020-\u2022\u2026\u2030\u2039\u203a\u20ac\u2122]{1,3})+"
 )
-CONTROL = re.compile("[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u200b\ufeff]")
+# Control characters, zero-width space and BOM, and Unicode noncharacters (U+FDD0..U+FDEF and
+# U+xFFFE/U+xFFFF of every plane): none is text, and HTML forbids the noncharacters.
+CONTROL = re.compile(
+    "[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u200b\ufeff\ufdd0-\ufdef\ufffe\uffff"
+    + "".join(f"{chr(plane << 16 | 0xFFFE)}{chr(plane << 16 | 0xFFFF)}" for plane in range(1, 17))
+    + "]"
+)
+# A terminal colour or cursor sequence pasted with the text (ESC [ … letter): dropped whole.
+ANSI_ESCAPE = re.compile("\u001b\\[[0-?]*[ -/]*[@-~]")
 
 
 def read_dispatch(path: Path, *, root: Path | None = None) -> RawDispatch:
@@ -115,6 +123,10 @@ def decode(data: bytes, shown: str, warnings: list[str]) -> tuple[str, str]:
         return normalise(data.decode("utf-8"), warnings), "utf-8"
     except UnicodeDecodeError:
         pass
+    text, invalid = _mostly_utf8(data)
+    if text is not None:
+        warnings.append(f"{invalid} octet(s) invalide(s) en UTF-8 remplacé(s) par « \ufffd »")
+        return normalise(text, warnings), "utf-8"
     # French scrapes that are not UTF-8 are Windows-1252 or Latin-1 in practice; the detector
     # is asked only when neither fits, because it mistakes short French text for cp1250.
     for name in ("cp1252", "latin-1"):
@@ -132,6 +144,20 @@ def decode(data: bytes, shown: str, warnings: list[str]) -> tuple[str, str]:
     return normalise(str(guess), warnings), guess.encoding
 
 
+def _mostly_utf8(data: bytes) -> tuple[str | None, int]:
+    """UTF-8 with a few broken bytes (a truncated scrape): decoded with U+FFFD in their place.
+
+    Windows-1252 or Latin-1 French has no valid multi-byte UTF-8 sequence at all, so a file
+    where valid sequences outnumber invalid bytes three to one is UTF-8 that got damaged.
+    """
+    text = data.decode("utf-8", errors="replace")
+    invalid = text.count("\ufffd") - data.count("\ufffd".encode())
+    valid = sum(1 for char in text if ord(char) > 0x7F and char != "\ufffd")
+    if valid and valid >= 3 * invalid:
+        return text, invalid
+    return None, invalid
+
+
 def normalise(text: str, warnings: list[str]) -> str:
     """NFC, Unix newlines, no control characters, mojibake repaired."""
     text = text.replace("\r\n", "\n").replace("\r", "\n")
@@ -143,7 +169,11 @@ def normalise(text: str, warnings: list[str]) -> str:
         warnings.append("mojibake réparé (UTF-8 lu comme Windows-1252)")
         text = fixed
     text = text.replace("\t", " ").replace("\f", "\n")
-    text = CONTROL.sub("", text)
+    text, escapes = ANSI_ESCAPE.subn("", text)
+    invisible = text.count("\u200b") + text.count("\ufeff")  # zero-width: nothing visible is lost
+    text, dropped = CONTROL.subn("", text)
+    if escapes or dropped > invisible:
+        warnings.append(f"{escapes + dropped - invisible} caractère(s) de contrôle retiré(s)")
     text = unicodedata.normalize("NFC", text)
     if len(text) - text.count("\n") > 0 and not text.strip():
         return ""

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from typing import NamedTuple
 
-RULES_VERSION = "2026-11-25.2"  # bump when a rule changes: the per-dispatch cache keys on it
+RULES_VERSION = "2026-11-25.4"  # bump when a rule changes: the per-dispatch cache keys on it
 
 # Agencies and sources that sign photos in scraped French copy.
 AGENCY = (
@@ -47,6 +47,8 @@ class Rule(NamedTuple):
     max_words: int  # a longer line is never removed by this rule (protects body paragraphs)
     case_sensitive: bool = False
     forced_by: str = ""  # the dispatch that forced the rule
+    title_too: bool = True  # False: never used to judge the title line
+    whole_block: bool = False  # True: judged on the whole block (lines joined), after line rules
 
 
 RULES: tuple[Rule, ...] = (
@@ -118,8 +120,15 @@ RULES: tuple[Rule, ...] = (
             r"(?:À|A)?\s*lire\s+(?:aussi|également|encore)\b.*",
             r"(?:Lire|Voir)\s+(?:aussi|également|notre\s+article|notre\s+dossier)\s*(?:[:>»\-–—.…]|$).*",
             r"(?:Lire|Voir)\s+la\s+suite\s*(?:[:>»\-–—.…]\s*)?",
-            r"(?:VIDÉO|VIDEO|PHOTOS?|EN\s+IMAGES|INFOGRAPHIE|DIRECT|REPORTAGE|DOSSIER|ENQUÊTE|CARTE)"
-            r"\s*(?:[:\-–—>»|]|>>).*",
+            r"(?-i:VIDÉO|VIDEO|VIDÉOS|PHOTOS?|EN\s+IMAGES|INFOGRAPHIE|EN\s+DIRECT|DIRECT|REPORTAGE|DOSSIER"
+            r"|ENQUÊTE|CARTE|DÉCRYPTAGE|ANALYSE|TÉMOIGNAGES?|ENTRETIEN|REPLAY|PODCAST)"
+            r"\s*(?:[:\-–—>».|]|>>).*",
+            r"(?:Vidéo|Photos|Infographie|Carte|Podcast)\s*[:\-–—]\s*.{3,200}",
+            r"(?:À|A)\s+(?:voir|écouter|découvrir|relire)\s+(?:aussi|également|encore)\b.*",
+            r"(?:Voir|Regarder|Écouter)\s+(?:la|notre)\s+(?:vidéo|reportage|podcast|diaporama)\b.{0,120}",
+            r"(?:Tous|Toutes)\s+(?:nos|les)\s+(?:articles|informations|actualités|infos)\s+sur\b.{0,80}",
+            r"(?:Découvrez|Retrouvez)\s+(?:aussi|également|notre|nos|tous|toutes|l'ensemble)\b.{0,120}",
+            r"(?:Notre|Nos)\s+(?:dossier|dossiers|direct|synthèse)\s*(?:[:\-–—>»]|>>|$).{0,100}",
             r"(?:>>|»|→|►|▶).{3,200}",
             r"(?:Plus\s+d'infos|En\s+savoir\s+plus)\s*(?:[:\-–—>»]|>>|$).*",
         ),
@@ -210,6 +219,62 @@ RULES: tuple[Rule, ...] = (
         max_words=15,
         forced_by="006_ghouta-attaque-chimique.html (« Par la rédaction, avec AFP — 21 août 2013 »), "
         "016_palmyre-reprise-armee.html (« 27 mars 2016 »), 019 (« Publié le 22/12/2016 à 21h35 »)",
+    ),
+    Rule(
+        name="abonnes",
+        label="Mention d'accès réservé ou de lecture",
+        reason="Paywall notices, reading-time and copyright lines of the web page.",
+        patterns=(
+            r"(?:Cet\s+)?article\s+(?:est\s+)?réservé\s+aux\s+abonnés.{0,60}",
+            r"Il\s+vous\s+reste\s+\d+\s*%\s+de\s+cet\s+article\s+à\s+lire.{0,60}",
+            r"(?:Temps\s+de\s+)?lecture\s*:?\s*\d+\s*(?:min|minutes?)\.?",
+            r"(?:Copyright\s*)?(?:©\s*)?(?:Tous\s+droits\s+réservés|Copyright).{0,60}",
+            r"(?:Déjà\s+abonné|Connectez-vous|Se\s+connecter|Créer\s+un\s+compte)\s*[?.!]?.{0,40}",
+        ),
+        max_words=20,
+        forced_by="general: paywall and page furniture of French news sites",
+    ),
+    Rule(
+        name="navigation",
+        label="Fil d'Ariane et liens de navigation",
+        reason="Breadcrumbs, tag lists and back-to-top links scraped with the article.",
+        patterns=(
+            r"(?:Accueil|Monde|International|Actualité)\s*(?:[>›»/|]\s*[\w' -]{2,40}){1,5}",
+            r"(?:Mots-clés|Mots\s+clés|Tags|Thèmes|Sujets|Rubriques?)\s*:.{0,160}",
+            r"(?:Retour\s+en\s+haut(?:\s+de\s+(?:la\s+)?page)?|Haut\s+de\s+page|Page\s+suivante|Page\s+précédente)",
+            r"(?:Signaler\s+(?:un\s+abus|une\s+erreur)|Voir\s+plus|Afficher\s+plus|Charger\s+plus)",
+            r"(?:Télécharger|Téléchargez)\s+(?:notre|l')\s*application.{0,60}",
+            r"(?:Contenus?\s+sponsorisés?|Sponsorisé|Contenu\s+partenaire|Annonce)",
+        ),
+        max_words=25,
+        forced_by="general: breadcrumbs and page furniture of French news sites",
+    ),
+    Rule(
+        name="source-agence",
+        label="Mention de source seule",
+        reason="A line that only names the agency the page took the dispatch from.",
+        patterns=(
+            r"\(?(?:Source|Sources|Avec|Par)\s*:?\s*(?:l')?(?:AFP|Reuters|AP|Sputnik|agences|RFI|ANSA|Anadolu)(?:\s*(?:,|et|/)\s*(?:AFP|Reuters|AP|agences))*\)?\.?",
+            r"(?:Le\s+\w+|La\s+\w+|Les\s+\w+)?\s*avec\s+(?:AFP|Reuters|AP|agences)\.?",
+            r"\((?:AFP|Reuters|AP|Sputnik)(?:/Archives)?\)",
+        ),
+        max_words=8,
+        forced_by="general: « (Avec AFP) », « Source : AFP » lines of republished copy",
+    ),
+    Rule(
+        name="ligne-orpheline",
+        label="Ligne isolée sans ponctuation finale",
+        reason=(
+            "Agency paragraphs end with a full stop, a quote or a bracket; a short line that does "
+            "not is a stray headline, caption or menu item of the page. Measured: no kept body "
+            "paragraph of the sample corpus or of the tune half lacks final punctuation. Last "
+            "in order, so that a more specific rule names the debris when it can."
+        ),
+        patterns=(r".{2,220}?[^.!?»\"”…)\s]",),
+        max_words=25,
+        forced_by="general; checked on content/dispatches and tests/gold/tune (0 body paragraphs match)",
+        title_too=False,
+        whole_block=True,  # a hard-wrapped paragraph has unpunctuated lines: judge it whole
     ),
 )
 
