@@ -82,6 +82,7 @@ class ArchiveBuild:
     stats: dict[str, int] = field(default_factory=dict)
     written_paths: list[str] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
+    tagger: Tagger | None = None  # made on first use; a resident process keeps its loaded model
 
     @property
     def cache_dir(self) -> Path:
@@ -93,8 +94,10 @@ class ArchiveBuild:
         folder = self.prepared.dispatch.dispatch_dir(str(self.content_path))
         cache = Cache(self.cache_dir / "dispatches.sqlite")
         try:
+            if self.tagger is None:
+                self.tagger = make_tagger(self.prepared)
             self.outcome = process(
-                discover(folder), folder, make_tagger(self.prepared), cache,
+                discover(folder), folder, self.tagger, cache,
                 workers=self.prepared.dispatch.worker_count(),
             )
         finally:

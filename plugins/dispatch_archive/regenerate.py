@@ -1,0 +1,199 @@
+"""`invoke regenerate`: a resident process that keeps the archive in memory and rebuilds on change.
+
+After one full build into output/, it polls the dispatch folder. When files are added, changed
+or removed, only those are read, cleaned and tagged (the per-dispatch cache answers for the
+rest), the site model is rebuilt in memory, and only the pages the change touches are
+rendered: the dispatch and its neighbours, the pages and feeds of its entities (before and
+after the change), its date archives, the home page, the indexes and the rules page. Pages
+whose data did not change keep their bytes and modification time. Rankings that depend on
+the whole archive (co-mention scores of entities the change does not name) are refreshed by
+the next full `invoke build`.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .build import ArchiveBuild, Prepared, make_tagger
+from .pages import build_jobs
+from .pipeline import Cache, Failure, Record, discover, process
+from .render import make_environment, render_job, write_if_changed
+from .site import GROUP_DIRS, Site, build_site
+
+logger = logging.getLogger(__name__)
+
+ALWAYS = ("index.html", "acteurs/index.html", "lieux/index.html", "archives/index.html", "regles.html")
+
+
+@dataclass
+class Snapshot:
+    """Size and modification time of each raw file (and sidecar) at the last look."""
+
+    files: dict[str, tuple[int, int]]
+
+    @classmethod
+    def take(cls, folder: Path) -> Snapshot:
+        files: dict[str, tuple[int, int]] = {}
+        for dirpath, _dirs, names in os.walk(folder):
+            for name in names:
+                path = os.path.join(dirpath, name)
+                try:
+                    stat = os.stat(path)
+                except FileNotFoundError:
+                    continue
+                files[os.path.relpath(path, folder)] = (stat.st_size, stat.st_mtime_ns)
+        return cls(files)
+
+    def changed(self, newer: Snapshot) -> set[str]:
+        """Relative paths added, removed or modified (a sidecar counts for its dispatch)."""
+        paths = {p for p in self.files.keys() | newer.files.keys() if self.files.get(p) != newer.files.get(p)}
+        return {str(Path(p).with_suffix("")) for p in paths}
+
+
+def touched_paths(site: Site, slugs: Iterable[str], entities: Iterable[str], dates: Iterable[str | None]) -> Callable[[str], bool]:
+    """A predicate on output paths: the pages a change to these dispatches can alter."""
+    exact: set[str] = set(ALWAYS)
+    prefixes: list[str] = []
+    index_of = {d.slug: i for i, d in enumerate(site.dispatches)}
+    for slug in slugs:
+        exact.add(f"depeches/{slug}.html")
+        i = index_of.get(slug)
+        if i is not None:
+            for j in (i - 1, i + 1):
+                if 0 <= j < len(site.dispatches):
+                    exact.add(site.dispatches[j].url)
+    for slug in entities:
+        page = site.entities.get(slug)
+        group = page.entity.group if page else None
+        for folder in ([GROUP_DIRS[group]] if group else GROUP_DIRS.values()):
+            prefixes.append(f"{folder}/{slug}.html")
+            prefixes.append(f"{folder}/{slug}-p")
+    for date in dates:
+        if date:
+            exact.add(f"archives/{date[:4]}.html")
+            prefixes.append(f"archives/{date[:4]}/{date[5:7]}")
+        else:
+            prefixes.append("archives/non-datees")
+    return lambda path: path in exact or path.startswith(tuple(prefixes))
+
+
+class Resident:
+    """The archive kept in memory between rebuilds."""
+
+    def __init__(self, prepared: Prepared, content: Path, theme: Path, output: Path) -> None:
+        self.build = ArchiveBuild(prepared, content, theme, output)
+        self.folder = prepared.dispatch.dispatch_dir(str(content))
+        self.tagger = make_tagger(prepared)
+        self.build.tagger = self.tagger  # one model in memory for the full build and the updates
+        self.records: dict[str, Record] = {}
+        self.failures: dict[str, Failure] = {}
+        self.env = make_environment([theme / "templates"], prepared.site)
+        self.snapshot = Snapshot({})
+
+    def full(self) -> float:
+        """Build everything once; return the seconds it took."""
+        started = time.perf_counter()
+        self.snapshot = Snapshot.take(self.folder)
+        self.build.read()
+        for r in self.build.outcome.records:
+            self.records[r["path"]] = r
+        for f in self.build.outcome.failures:
+            self.failures[f.path] = f
+        self.build.write()
+        return time.perf_counter() - started
+
+    def poll(self) -> dict[str, Any] | None:
+        """Rebuild what changed since the last look; None when nothing did."""
+        newer = Snapshot.take(self.folder)
+        stems = self.snapshot.changed(newer)
+        self.snapshot = newer
+        if not stems:
+            return None
+        return self.update(stems)
+
+    def update(self, stems: set[str]) -> dict[str, Any]:
+        """Re-read the dispatches whose path without suffix is in stems and render what they touch."""
+        started = time.perf_counter()
+        site = self.build.site
+        assert site is not None
+        old = {d.record["path"]: d for d in site.dispatches if str(Path(d.record["path"]).with_suffix("")) in stems}
+        before_entities = {s for d in old.values() for s in d.entities}
+        before_dates = {d.date for d in old.values()}
+        before_slugs = {d.slug for d in old.values()}
+        for path in list(self.records):
+            if str(Path(path).with_suffix("")) in stems:
+                del self.records[path]
+        for path in list(self.failures):
+            if str(Path(path).with_suffix("")) in stems:
+                del self.failures[path]
+        paths = [p for p in discover(self.folder) if str(p.relative_to(self.folder).with_suffix("")) in stems]
+        cache = Cache(self.build.cache_dir / "dispatches.sqlite")
+        try:
+            outcome = process(paths, self.folder, self.tagger, cache)
+        finally:
+            cache.close()
+        for r in outcome.records:
+            self.records[r["path"]] = r
+        for f in outcome.failures:
+            self.failures[f.path] = f
+        read_s = time.perf_counter() - started
+        records = [self.records[p] for p in sorted(self.records)]
+        failures = [self.failures[p] for p in sorted(self.failures)]
+        site = build_site(records, failures, self.build.prepared.gazetteer)
+        self.build.site = site
+        new = [d for d in site.dispatches if d.record["path"] in {r["path"] for r in outcome.records}]
+        wanted = touched_paths(
+            site,
+            before_slugs | {d.slug for d in new},
+            before_entities | {s for d in new for s in d.entities},
+            before_dates | {d.date for d in new},
+        )
+        rewritten = rendered = 0
+        for job in build_jobs(site, self.build.prepared.dispatch, self.build.prepared.entity, prune=wanted):
+            if not wanted(job.path):
+                continue
+            rendered += 1
+            rewritten += write_if_changed(self.build.output_path, job.path, render_job(self.env, job))
+        for path, _key, make in self.build.feed_jobs():
+            if path == "feeds/all.atom.xml" or any(path.endswith(f"/{s}.atom.xml") for s in before_entities | {s for d in new for s in d.entities}):
+                rewritten += write_if_changed(self.build.output_path, path, make())
+        for slug in before_slugs - {d.slug for d in site.dispatches}:
+            (self.build.output_path / f"depeches/{slug}.html").unlink(missing_ok=True)
+        return {
+            "changed": sorted(stems),
+            "read_tag_s": round(read_s, 3),
+            "total_s": round(time.perf_counter() - started, 3),
+            "rendered": rendered,
+            "rewritten": rewritten,
+            "failures": [f"{f.path}: {f.reason}" for f in outcome.failures],
+        }
+
+
+def run(prepared: Prepared, content: Path, theme: Path, output: Path, interval: float = 0.25,
+        once: bool = False) -> None:
+    """Build, then watch and rebuild until interrupted (or after one change with once=True)."""
+    resident = Resident(prepared, content, theme, output)
+    print(f"Archive built into {output} in {resident.full():.1f} s; watching {resident.folder} …", flush=True)
+    try:
+        while True:
+            result = resident.poll()
+            if result is not None:
+                print(
+                    f"{len(result['changed'])} changed: {result['rendered']} pages rendered, "
+                    f"{result['rewritten']} files rewritten in {result['total_s']:.2f} s "
+                    f"(read and tag {result['read_tag_s']:.2f} s)",
+                    flush=True,
+                )
+                for failure in result["failures"]:
+                    print(f"  skipped {failure}", flush=True)
+                if once:
+                    return
+            time.sleep(interval)
+    except KeyboardInterrupt:
+        print("stopped", flush=True)
