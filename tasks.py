@@ -67,6 +67,17 @@ def publish(c):
     _build_into(c, PUBLISH_SETTINGS, fatal=True)
 
 
+@task(help={"interval": "Seconds between looks at content/dispatches."})
+def regenerate(c, interval=0.25):
+    """Build into output/, then keep the archive in memory and rebuild what changes (Ctrl-C stops)."""
+    from dispatch_archive.inspect import load_settings
+    from dispatch_archive.build import prepare
+    from dispatch_archive.regenerate import run
+
+    settings = load_settings(SETTINGS)
+    run(prepare(settings), Path(settings["PATH"]), ROOT / "theme", OUTPUT, interval=float(interval))
+
+
 @task(help={"path": "A raw dispatch file or a folder of them."})
 def inspect(c, path):
     """Print one JSON object per dispatch: cleaned text, removals, actors and places."""
@@ -109,5 +120,62 @@ def lint(c):
     c.run(f"{sys.executable} -m mypy plugins")
 
 
-def _json_print(data) -> None:
-    print(json.dumps(data, ensure_ascii=False, sort_keys=True))
+@task(help={"dispatches": "How many synthetic dispatches (1000, 10000, 100000).",
+            "no_discovery": "Tag with the gazetteer only.", "no_pelican": "Skip the plain Pelican builds."})
+def bench(c, dispatches=1000, no_discovery=False, no_pelican=False):
+    """Build N synthetic dispatches cold, warm, unchanged and +1, beside plain Pelican; print figures."""
+    flags = " --no-discovery" if no_discovery else ""
+    flags += " --no-pelican" if no_pelican else ""
+    c.run(f"{sys.executable} -m dispatch_archive.bench run --dispatches {int(dispatches)}"
+          f' --workdir "{ROOT / "bench-work"}"{flags}', env={"PYTHONPATH": str(ROOT / "plugins")})
+
+
+@task(help={"query": "The query, as typed in the search box.", "acteur": "Actor slug filter.",
+            "lieu": "Place slug filter.", "de": "From date (YYYY-MM-DD).", "a": "To date (YYYY-MM-DD).",
+            "limit": "How many results to print."})
+def search(c, query, acteur=None, lieu=None, de=None, a=None, limit=10):
+    """Search the archive's Whoosh index (built by `invoke build`): ranked results with snippets."""
+    from archive_search.cli import run_search_cli
+
+    print(run_search_cli(ROOT, SETTINGS, query, acteur=acteur, lieu=lieu, de=de, a=a, limit=int(limit)))
+
+
+@task(name="bench-search", help={"dispatches": "How many synthetic dispatches.",
+                                 "no_pagefind": "Skip the Pagefind comparison."})
+def bench_search(c, dispatches=1000, no_pagefind=False):
+    """Index N synthetic dispatches; bundle size, bytes per first query, latency; beside Pagefind."""
+    from archive_search.cli import run_bench_cli
+
+    run_bench_cli(int(dispatches), ROOT / "bench-work" / "search", pagefind=not no_pagefind)
+
+
+@task(help={"review": "List unverified entities with counts, examples and suspected duplicates.",
+            "as_json": "Print JSON instead of text."})
+def entities(c, review=False, as_json=False):
+    """Entities of the archive; with --review, those the gazetteer does not know yet."""
+    from entity_tags.review import run_review
+
+    if not review:
+        print("Use `invoke entities --review` to list unverified entities.")
+        return
+    print(run_review(SETTINGS, as_json))
+
+
+@task(help={"half": "tune, test or both"})
+def evaluate(c, half="both"):
+    """Score cleaning and tagging against the gold set; fail below the pinned floors."""
+    from entity_tags.evaluate import run_evaluate
+
+    report, ok = run_evaluate(SETTINGS, ROOT / "tests" / "gold", ROOT / "tests" / "eval_floors.json")
+    print(report)
+    if not ok:
+        sys.exit(1)
+
+
+@task(help={"output": "The built site to photograph (output/)."})
+def screenshots(c, output=str(OUTPUT)):
+    """PNG screenshots of the key pages of a built site into docs/screenshots/ (builds nothing)."""
+    from dispatch_archive.screenshots import take_screenshots
+
+    for path in take_screenshots(Path(output), ROOT / "docs" / "screenshots"):
+        print(f"{path.relative_to(ROOT)}: {path.stat().st_size // 1024} KiB")

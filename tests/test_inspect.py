@@ -17,7 +17,7 @@ KEYS = {"source", "title", "date", "paragraphs", "removed", "actors", "locations
 def test_inspect_the_seed_through_invoke() -> None:
     out = subprocess.run(
         [sys.executable, "-m", "invoke", "inspect", str(SEED)],
-        cwd=ROOT, capture_output=True, text=True, check=True, timeout=300,
+        cwd=ROOT, capture_output=True, text=True, encoding="utf-8", check=True, timeout=300,
     ).stdout
     (line,) = out.strip().splitlines()
     item = json.loads(line)
@@ -36,7 +36,7 @@ def test_inspect_a_folder_reports_bad_files_and_goes_on(tmp_path) -> None:
     (tmp_path / "b.txt").write_bytes(b"%PDF-1.4 binary")
     out = subprocess.run(
         [sys.executable, "-m", "invoke", "inspect", str(tmp_path)],
-        cwd=ROOT, capture_output=True, text=True, check=True, timeout=300,
+        cwd=ROOT, capture_output=True, text=True, encoding="utf-8", check=True, timeout=300,
     ).stdout
     items = [json.loads(line) for line in out.strip().splitlines()]
     assert [i["source"].rsplit("/", 1)[-1] for i in items] == ["a.txt", "b.txt"]

@@ -19,6 +19,7 @@ from typing import Any
 from entity_tags.gazetteer import Gazetteer, load_gazetteer
 from entity_tags.tagger import Tagger
 
+from .exports import extra_files
 from .feeds import atom_feed
 from .pages import GROUP_TITLES, PageJob, build_jobs
 from .pipeline import Cache, Outcome, discover, process
@@ -152,6 +153,9 @@ class ArchiveBuild:
             rewritten += part.rewritten
             reused += part.reused
             paths.extend(part.paths)
+        for path, data in extra_files(self.site, self.prepared):  # exports, citations, sitemap
+            rewritten += write_if_changed(self.output_path, path, data)
+            paths.append(path)
         _save_manifest(manifest_path, manifest, self.output_path)
         self.written_paths = sorted(paths)
         self.stats = {"files": len(paths), "rewritten": rewritten, "reused": reused, "workers": workers}

@@ -3,18 +3,34 @@
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from dispatch_cleaning.rules import ALL_RULES
 from entity_tags.gazetteer import ACTOR_KINDS, PLACE_KINDS
 from entity_tags.normalize import fold
 
+from .citations import citation_parts
+from .connections import Connection, connections
+from .figures import FigureCache, Figures
+from .seo import news_article
 from .settings import DispatchSettings, EntitySettings
-from .site import GROUP_DIRS, Site, card, chip, french_date, kind_label, month_label
+from .site import (
+    GROUP_DIRS,
+    EntityPage,
+    Site,
+    card,
+    chip,
+    french_date,
+    kind_label,
+    lead_of,
+    month_label,
+)
 
 GROUP_TITLES = {"acteur": "Acteurs", "lieu": "Lieux"}
+SHARED_SHOWN = 10  # shared dispatches listed under each co-mentioned entity
 
 
 @dataclass(frozen=True)
@@ -71,18 +87,37 @@ def paged_listing(
         yield f"{base}-p{n}.html", [card(site, i) for i in reversed(chunk)], pager(f"{stem}-p{n}.html")
 
 
-def build_jobs(site: Site, ds: DispatchSettings, es: EntitySettings) -> list[PageJob]:
-    """Every page of the archive, in a fixed order."""
-    jobs: list[PageJob] = []
-    jobs.append(_home(site, ds, es))
-    jobs.extend(_dispatch_pages(site))
+Prune = Callable[[str], bool]
+
+
+def _keep(prune: Prune | None, path: str) -> bool:
+    return prune is None or prune(path)
+
+
+def build_jobs(
+    site: Site, ds: DispatchSettings, es: EntitySettings, prune: Prune | None = None
+) -> Iterator[PageJob]:
+    """Every page of the archive, in a fixed order, one at a time (contexts are built lazily).
+
+    prune, when given, is asked about each page (about the first page of a paginated
+    listing) before its data is gathered: `invoke regenerate` uses it to lay out only the
+    pages a change touches.
+    """
+    figures = Figures(site, FigureCache(Path(ds.cache_path) / "figures"))
+    if _keep(prune, "index.html"):
+        yield _home(site, ds, es)
+    yield from _dispatch_pages(site, prune)
     for group in ("acteur", "lieu"):
-        jobs.append(_entity_index(site, group))
-        jobs.extend(_entity_pages(site, group, ds))
-    jobs.extend(_archives(site, ds))
-    jobs.append(PageJob("recherche.html", "recherche.html", {"page_title": "Recherche"}))
-    jobs.append(_rules_page(site))
-    return jobs
+        if _keep(prune, f"{GROUP_DIRS[group]}/index.html"):
+            yield _entity_index(site, group, figures)
+        yield from _entity_pages(site, group, ds, es, figures, prune)
+    yield from _archives(site, ds, figures, prune)
+    if _keep(prune, "recherche.html"):
+        yield PageJob("recherche.html", "recherche.html", {"page_title": "Recherche"})
+    if _keep(prune, "regles.html"):
+        yield _rules_page(site)
+    if _keep(prune, "donnees.html"):
+        yield _data_page(site)
 
 
 def _home(site: Site, ds: DispatchSettings, es: EntitySettings) -> PageJob:
@@ -102,6 +137,7 @@ def _home(site: Site, ds: DispatchSettings, es: EntitySettings) -> PageJob:
             "first_date": french_date(min(dated)) if dated else None,
             "last_date": french_date(max(dated)) if dated else None,
             "description": ds.site_description,
+            "meta": {"type": "website", "description": ds.site_description},
         },
     )
 
@@ -131,8 +167,10 @@ def _segments(text: str, mentions: list[dict[str, Any]], site: Site) -> list[dic
     return out
 
 
-def _dispatch_pages(site: Site) -> Iterator[PageJob]:
+def _dispatch_pages(site: Site, prune: Prune | None = None) -> Iterator[PageJob]:
     for index, d in enumerate(site.dispatches):
+        if not _keep(prune, d.url):
+            continue
         r = d.record
         by_block: dict[int, list[dict[str, Any]]] = defaultdict(list)
         for m in r.get("mentions", []):
@@ -167,11 +205,22 @@ def _dispatch_pages(site: Site) -> Iterator[PageJob]:
                 "older": {"title": older.record["title"], "url": older.url} if older else None,
                 "newer": {"title": newer.record["title"], "url": newer.url} if newer else None,
                 "year_url": f"archives/{d.date[:4]}.html" if d.date else "archives/non-datees.html",
+                "meta": {
+                    "type": "article",
+                    "description": lead_of(r["paragraphs"], 200),
+                    "published": d.date,
+                },
+                "jsonld": news_article(site, index),
+                "citation": dict(
+                    zip(("head", "tail"), citation_parts(d), strict=True),
+                    bibtex=f"donnees/citations/{d.slug}.bib",
+                    csl=f"donnees/citations/{d.slug}.json",
+                ),
             },
         )
 
 
-def _entity_index(site: Site, group: str) -> PageJob:
+def _entity_index(site: Site, group: str, figures: Figures) -> PageJob:
     kinds = ACTOR_KINDS if group == "acteur" else PLACE_KINDS
     pages = site.by_group(group)
     sections = []
@@ -183,6 +232,7 @@ def _entity_index(site: Site, group: str) -> PageJob:
     for p in pages:
         initial = fold(p.entity.name)[:1].upper()
         letters[initial if initial.isalpha() else "#"].append(chip(p))
+    overview = figures.overview() if group == "lieu" else None
     return PageJob(
         f"{GROUP_DIRS[group]}/index.html",
         "entities.html",
@@ -192,18 +242,33 @@ def _entity_index(site: Site, group: str) -> PageJob:
             "sections": sections,
             "letters": [{"letter": k, "entities": v} for k, v in sorted(letters.items())],
             "total": len(pages),
+            "map": overview[0] if overview else None,
+            "off_map": [chip(p) for p in overview[1]] if overview else [],
+            "meta": {
+                "type": "website",
+                "description": f"{len(pages)} {GROUP_TITLES[group].lower()} cités dans l'archive.",
+            },
         },
     )
 
 
-def _entity_pages(site: Site, group: str, ds: DispatchSettings) -> Iterator[PageJob]:
+def _entity_pages(
+    site: Site,
+    group: str,
+    ds: DispatchSettings,
+    es: EntitySettings,
+    figures: Figures,
+    prune: Prune | None = None,
+) -> Iterator[PageJob]:
     for page in site.by_group(group):
         e = page.entity
-        co = site.co_mentions(e.slug)
-        ranked = sorted(co.items(), key=lambda kv: (-kv[1], fold(site.entities[kv[0]].entity.name)))
-        co_actors = [chip(site.entities[s], n) for s, n in ranked if site.entities[s].entity.group == "acteur"]
-        co_places = [chip(site.entities[s], n) for s, n in ranked if site.entities[s].entity.group == "lieu"]
-        dates = sorted(site.dispatches[i].date for i in page.dispatches if site.dispatches[i].date)
+        if not _keep(prune, page.url):
+            continue
+        ranked = connections(site, e.slug, min_shared=es.co_min_shared, limit=es.co_mentions)
+        co_actors = [_connection(site, c) for c in ranked["acteur"]]
+        co_places = [_connection(site, c) for c in ranked["lieu"]]
+        dated = [i for i in page.dispatches if site.dispatches[i].date]
+        dates = [site.dispatches[i].date for i in dated]
         parent = None
         children: list[dict[str, Any]] = []
         if group == "lieu":
@@ -216,8 +281,10 @@ def _entity_pages(site: Site, group: str, ds: DispatchSettings) -> Iterator[Page
             for child in site.gazetteer.children(e.slug):
                 if child.slug in site.entities:
                     children.append(chip(site.entities[child.slug]))
-        months: Counter[str] = Counter(site.dispatches[i].date[:7] for i in page.dispatches if site.dispatches[i].date)  # type: ignore[index]
+        months = site.months(page.dispatches)
         base = f"{GROUP_DIRS[group]}/{e.slug}"
+        near = figures.neighbours(page) if group == "lieu" else []
+        place_map = figures.place_map(page, near) if group == "lieu" else None
         common = {
             "page_title": e.name,
             "entity": {
@@ -236,18 +303,59 @@ def _entity_pages(site: Site, group: str, ds: DispatchSettings) -> Iterator[Page
             "mentions": page.mentions,
             "first": french_date(dates[0]) if dates else None,
             "last": french_date(dates[-1]) if dates else None,
-            "co_actors": co_actors[:15],
-            "co_places": co_places[:15],
+            "first_dispatch": _link(site, dated[0]) if dated else None,
+            "last_dispatch": _link(site, dated[-1]) if dated else None,
+            "undated": len(page.dispatches) - len(dated),
+            "co_actors": co_actors,
+            "co_places": co_places,
             "parent": parent,
             "children": children,
             "months": [{"key": k, "label": month_label(k), "count": n} for k, n in sorted(months.items())],
+            "timeline": figures.timeline(dict(months), title=f"Dépêches citant {e.name}"),
+            "map": place_map,
+            "neighbours": [dict(chip(n.page), km=n.km) for n in near] if place_map else [],
             "feed": f"feeds/{GROUP_DIRS[group]}/{e.slug}.atom.xml",
+            "data": f"donnees/{GROUP_DIRS[group]}/{e.slug}.json",
+            "meta": {"type": "website", "description": _entity_description(page, dates)},
         }
         for path, cards, pager in paged_listing(site, base, page.dispatches, ds.per_page):
             yield PageJob(path, "entity.html", dict(common, dispatches=cards, pager=pager))
 
 
-def _archives(site: Site, ds: DispatchSettings) -> Iterator[PageJob]:
+def _link(site: Site, index: int) -> dict[str, Any]:
+    d = site.dispatches[index]
+    return {
+        "title": d.record["title"],
+        "url": d.url,
+        "date": d.date,
+        "date_label": french_date(d.date),
+    }
+
+
+def _connection(site: Site, c: Connection) -> dict[str, Any]:
+    """A co-mentioned entity as a chip (its count: shared dispatches) with the dispatches both
+    share. The score itself stays out: it moves with every new dispatch, and a page whose data
+    did not change is not rendered again."""
+    shared = [_link(site, i) for i in reversed(c.shared)]
+    return dict(
+        chip(site.entities[c.slug], len(c.shared)),
+        shared=shared[:SHARED_SHOWN],
+        shared_more=max(0, len(shared) - SHARED_SHOWN),
+    )
+
+
+def _entity_description(page: EntityPage, dates: list[str | None]) -> str:
+    n = len(page.dispatches)
+    kind = kind_label(page.entity).lower()
+    text = f"{page.entity.name} ({kind}) : cité dans {n} dépêche{'s' if n != 1 else ''}"
+    if dates:
+        text += f", du {french_date(dates[0])} au {french_date(dates[-1])}"
+    return text + "."
+
+
+def _archives(
+    site: Site, ds: DispatchSettings, figures: Figures, prune: Prune | None = None
+) -> Iterator[PageJob]:
     years: dict[str, dict[str, list[int]]] = defaultdict(lambda: defaultdict(list))
     undated: list[int] = []
     for i, d in enumerate(site.dispatches):
@@ -267,20 +375,34 @@ def _archives(site: Site, ds: DispatchSettings) -> Iterator[PageJob]:
         }
         for y, months in sorted(years.items(), reverse=True)
     ]
-    yield PageJob(
-        "archives/index.html",
-        "archives.html",
-        {"page_title": "Archives par date", "years": summary, "undated": len(undated)},
-    )
+    per_month = site.months(range(len(site.dispatches)))
+    if _keep(prune, "archives/index.html"):
+        yield PageJob(
+            "archives/index.html",
+            "archives.html",
+            {
+                "page_title": "Archives par date",
+                "years": summary,
+                "undated": len(undated),
+                "timeline": figures.timeline(dict(per_month), title="Dépêches de l'archive, par mois"),
+                "meta": {
+                    "type": "website",
+                    "description": "Les dépêches de l'archive par année et par mois.",
+                },
+            },
+        )
     for y, months in sorted(years.items()):
         entry = next(s for s in summary if s["year"] == y)
-        yield PageJob(
-            f"archives/{y}.html",
-            "archive_year.html",
-            {"page_title": f"Dépêches de {y}", "year": entry},
-        )
+        if _keep(prune, f"archives/{y}.html"):
+            yield PageJob(
+                f"archives/{y}.html",
+                "archive_year.html",
+                {"page_title": f"Dépêches de {y}", "year": entry},
+            )
         for m, items in sorted(months.items()):
             key = f"{y}-{m}"
+            if not _keep(prune, f"archives/{y}/{m}.html"):
+                continue
             for path, cards, pager in paged_listing(site, f"archives/{y}/{m}", items, ds.per_page):
                 yield PageJob(
                     path,
@@ -294,6 +416,8 @@ def _archives(site: Site, ds: DispatchSettings) -> Iterator[PageJob]:
                         "pager": pager,
                     },
                 )
+    if not _keep(prune, "archives/non-datees.html"):
+        return
     for path, cards, pager in paged_listing(site, "archives/non-datees", undated, ds.per_page):
         yield PageJob(
             path,
@@ -332,4 +456,24 @@ def _rules_page(site: Site) -> PageJob:
         "regles.html",
         "rules.html",
         {"page_title": "Règles de nettoyage", "rules": rules, "total": sum(counts.values())},
+    )
+
+
+def _data_page(site: Site) -> PageJob:
+    """donnees.html: what can be downloaded, in which format, with which fields."""
+    groups = {g: sum(1 for p in site.entities.values() if p.entity.group == g) for g in GROUP_DIRS}
+    return PageJob(
+        "donnees.html",
+        "data.html",
+        {
+            "page_title": "Données",
+            "total": len(site.dispatches),
+            "actors": groups["acteur"],
+            "places": groups["lieu"],
+            "meta": {
+                "type": "website",
+                "description": "Les dépêches nettoyées et leurs entités en JSON Lines et CSV, "
+                "une fiche JSON par entité, les citations en BibTeX et CSL-JSON.",
+            },
+        },
     )

@@ -93,6 +93,8 @@ class EntitySettings:
     model: str = "fr_core_news_md"
     min_unverified: int = 1  # mentions needed before an unverified entity gets a page
     top: int = 12  # most-mentioned actors and places on the home page
+    co_mentions: int = 10  # co-mentioned actors, and places, listed on an entity page
+    co_min_shared: int = 2  # dispatches a co-mentioned entity must share to be listed
 
     @classmethod
     def from_settings(cls, settings: Mapping[str, Any]) -> EntitySettings:
@@ -105,3 +107,6 @@ class EntitySettings:
             raise SettingsError("Setting ENTITY_TOP must be at least 1.")
         if self.min_unverified < 1:
             raise SettingsError("Setting ENTITY_MIN_UNVERIFIED must be at least 1.")
+        for name in ("co_mentions", "co_min_shared"):
+            if getattr(self, name) < 1:
+                raise SettingsError(f"Setting ENTITY_{name.upper()} must be at least 1.")

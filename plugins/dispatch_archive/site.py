@@ -128,6 +128,15 @@ class Site:
             counter.update(s for s in self.dispatches[i].entities if s != slug)
         return counter
 
+    def shared(self, slug: str, other: str) -> list[int]:
+        """Indices of the dispatches that mention both entities, oldest first."""
+        theirs = set(self.entities[other].dispatches)
+        return [i for i in self.entities[slug].dispatches if i in theirs]
+
+    def months(self, indices: Sequence[int]) -> Counter[str]:
+        """Dated dispatches among indices, counted by month ("2018-09")."""
+        return Counter(d.date[:7] for d in (self.dispatches[i] for i in indices) if d.date)
+
 
 def build_site(records: Sequence[Record], failures: Sequence[Failure], gazetteer: Gazetteer) -> Site:
     """Assign stable slugs, gather entities and order dispatches."""

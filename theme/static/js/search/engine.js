@@ -6,6 +6,7 @@
   var A = root.ArchiveAnalysis;
   var registry = new Map();
   var pending = new Map();
+  var requested = [];  // keys in request order (the benchmark counts a first page's files)
   var base = "recherche/idx/";
 
   root.rechercheShard = function (key, data) { registry.set(key, data); };
@@ -13,6 +14,7 @@
   function load(key) {
     if (registry.has(key)) return Promise.resolve(registry.get(key));
     if (pending.has(key)) return pending.get(key);
+    requested.push(key);
     var p = new Promise(function (resolve, reject) {
       var s = document.createElement("script");
       s.src = base + key + ".js";
@@ -28,7 +30,10 @@
     return p;
   }
 
-  /* ---- records: [flags][doc list | bitmap][4-bit impacts] in base64 ---- */
+  /* ---- records: [flags][doc list | bitmap][4-bit impacts][positions] in base64 ----
+     Decoded once per record (the shard data stays in the registry), into typed arrays;
+     a word pair's start positions are flat: pos[pofs[i]] .. pos[pofs[i + 1] - 1]. */
+  var decoded = new WeakMap();
   function bytes(s) {
     var bin = atob(s), u = new Uint8Array(bin.length);
     for (var i = 0; i < bin.length; i++) u[i] = bin.charCodeAt(i);
@@ -54,27 +59,34 @@
       var prev = 0;
       for (; i < df; i++) { prev += vi(); docs[i] = prev; }
     }
-    var imp = null, starts = null;
+    var imp = null, pofs = null, flat = null;
     if (!(flags & 2)) {
       imp = new Uint8Array(df);
       for (i = 0; i < df; i++) imp[i] = (u[pos + (i >> 1)] >> (4 * (i & 1))) & 15;
       pos += (df + 1) >> 1;
     }
     if (flags & 4) {
-      starts = [];
+      pofs = new Int32Array(df + 1);
+      var all = [];
       for (i = 0; i < df; i++) {
-        var list = [], count = vi(), at = 0;
-        for (var c = 0; c < count; c++) { at += vi(); list.push(at); }
-        starts.push(list);
+        var count = vi(), at = 0;
+        for (var c = 0; c < count; c++) { at += vi(); all.push(at); }
+        pofs[i + 1] = all.length;
       }
+      flat = Int32Array.from(all);
     }
-    return { docs: docs, imp: imp, starts: starts };
+    return { docs: docs, imp: imp, pofs: pofs, pos: flat };
   }
   function record(value) {
+    var known = decoded.get(value);
+    if (known) return Promise.resolve(known);
     var rec = value[1];
-    if (typeof rec === "string") return Promise.resolve(decode(bytes(rec), value[0]));
-    return Promise.all(rec.map(load)).then(function (parts) {
-      return decode(bytes(parts.join("")), value[0]);
+    var text = typeof rec === "string" ? Promise.resolve(rec)
+      : Promise.all(rec.map(load)).then(function (parts) { return parts.join(""); });
+    return text.then(function (t) {
+      var r = decode(bytes(t), value[0]);
+      decoded.set(value, r);
+      return r;
     });
   }
 
@@ -145,53 +157,63 @@
     return clauses;
   }
 
-  /* ---- sets: sorted docs with scores ---- */
+  /* ---- sets: ascending doc numbers (Int32Array) with scores (Float64Array or null) ---- */
   function scored(rec, df, n, step) {
     var idf = Math.log(n / (df + 1)) + 1, score = new Float64Array(rec.docs.length);
     for (var i = 0; i < score.length; i++) score[i] = idf * rec.imp[i] * step;
     return { docs: rec.docs, score: score };
   }
   function intersect(a, b) {
-    var docs = [], score = [], i = 0, j = 0;
-    while (i < a.docs.length && j < b.docs.length) {
-      var x = a.docs[i], y = b.docs[j];
+    var size = Math.min(a.docs.length, b.docs.length);
+    var docs = new Int32Array(size), score = new Float64Array(size), k = 0, i = 0, j = 0;
+    var ad = a.docs, bd = b.docs, as = a.score, bs = b.score;
+    while (i < ad.length && j < bd.length) {
+      var x = ad[i], y = bd[j];
       if (x === y) {
-        docs.push(x);
-        score.push((a.score ? a.score[i] : 0) + (b.score ? b.score[j] : 0));
+        docs[k] = x;
+        score[k++] = (as ? as[i] : 0) + (bs ? bs[j] : 0);
         i++; j++;
       } else if (x < y) i++; else j++;
     }
-    return { docs: docs, score: score };
+    return { docs: docs.subarray(0, k), score: score.subarray(0, k) };
   }
-  function union(sets) {
-    var acc = new Map();
+  /* Union of scored sets, summing scores: dense over the archive, O(n) however many sets. */
+  function union(sets, n) {
+    var acc = new Float64Array(n), seen = new Uint8Array(n), count = 0;
     sets.forEach(function (s) {
       for (var i = 0; i < s.docs.length; i++) {
-        acc.set(s.docs[i], (acc.get(s.docs[i]) || 0) + s.score[i]);
+        var d = s.docs[i];
+        if (!seen[d]) { seen[d] = 1; count++; }
+        acc[d] += s.score[i];
       }
     });
-    var docs = Array.from(acc.keys()).sort(function (x, y) { return x - y; });
-    return { docs: docs, score: docs.map(function (d) { return acc.get(d); }) };
-  }
-  function within(set, lo, hi) {
-    var docs = [], score = [];
-    for (var i = 0; i < set.docs.length; i++) {
-      var d = set.docs[i];
-      if (d >= lo && d <= hi) { docs.push(d); score.push(set.score ? set.score[i] : 0); }
-    }
+    var docs = new Int32Array(count), score = new Float64Array(count), k = 0;
+    for (var d = 0; d < n; d++) if (seen[d]) { docs[k] = d; score[k++] = acc[d]; }
     return { docs: docs, score: score };
   }
+  function within(set, lo, hi) {
+    var a = firstAtLeast(set.docs, lo), b = firstAtLeast(set.docs, hi + 1);
+    return { docs: set.docs.subarray(a, b), score: set.score ? set.score.subarray(a, b) : null };
+  }
   function span(lo, hi) {
-    var docs = [];
-    for (var d = lo; d <= hi; d++) docs.push(d);
+    var docs = new Int32Array(Math.max(0, hi - lo + 1));
+    for (var d = lo; d <= hi; d++) docs[d - lo] = d;
     return { docs: docs, score: null };
   }
-  var EMPTY = { docs: [], score: [] };
+  var EMPTY = { docs: new Int32Array(0), score: new Float64Array(0) };
 
   async function termSet(m, tree, key) {
     var v = await lookup(tree, key);
     if (!v) return EMPTY;
     return scored(await record(v), v[0], m.n, m.step);
+  }
+
+  function hasAt(rec, i, p) {
+    for (var j = rec.pofs[i]; j < rec.pofs[i + 1]; j++) {
+      if (rec.pos[j] === p) return true;
+      if (rec.pos[j] > p) return false;
+    }
+    return false;
   }
 
   /* The words must follow one another: pair k of the phrase starts at p + k. */
@@ -203,26 +225,33 @@
       return v ? { df: v[0], r: await record(v) } : null;
     }));
     if (recs.some(function (x) { return x === null; })) return EMPTY;
-    var where = recs.map(function (x) {
-      var map = new Map();
-      for (var j = 0; j < x.r.docs.length; j++) map.set(x.r.docs[j], j);
-      return map;
-    });
-    var idf = recs.map(function (x) { return Math.log(m.n / (x.df + 1)) + 1; });
-    var first = recs[0].r, docs = [], score = [];
-    for (i = 0; i < first.docs.length; i++) {
-      var d = first.docs[i], idx = where.map(function (map) { return map.get(d); });
-      if (idx.some(function (j) { return j === undefined; })) continue;
-      var ok = first.starts[i].some(function (p) {
-        return recs.every(function (x, k) { return x.r.starts[idx[k]].indexOf(p + k) >= 0; });
-      });
+    var count = recs.length, idf = new Float64Array(count), at = new Int32Array(count);
+    recs.forEach(function (x, k) { idf[k] = Math.log(m.n / (x.df + 1)) + 1; });
+    var first = recs[0].r, size = first.docs.length;
+    var docs = new Int32Array(size), score = new Float64Array(size), found = 0;
+    outer:
+    for (i = 0; i < size; i++) {
+      var d = first.docs[i];
+      for (var k = 1; k < count; k++) {
+        var r = recs[k].r, j = at[k];
+        while (j < r.docs.length && r.docs[j] < d) j++;
+        at[k] = j;
+        if (j === r.docs.length) break outer;
+        if (r.docs[j] !== d) continue outer;
+      }
+      at[0] = i;
+      var ok = false;
+      for (var s = first.pofs[i]; s < first.pofs[i + 1] && !ok; s++) {
+        ok = true;
+        for (k = 1; k < count && ok; k++) ok = hasAt(recs[k].r, at[k], first.pos[s] + k);
+      }
       if (!ok) continue;
       var sc = 0;
-      recs.forEach(function (x, k) { sc += idf[k] * x.r.imp[idx[k]] * m.step; });
-      docs.push(d);
-      score.push(sc);
+      for (k = 0; k < count; k++) sc += idf[k] * recs[k].r.imp[at[k]] * m.step;
+      docs[found] = d;
+      score[found++] = sc;
     }
-    return { docs: docs, score: score };
+    return { docs: docs.subarray(0, found), score: score.subarray(0, found) };
   }
 
   async function clauseSet(m, clause, matched) {
@@ -249,7 +278,7 @@
       matched.add(e[0]);
       return record(e[1]).then(function (r) { return scored(r, e[1][0], m.n, m.step); });
     }));
-    return sets.length ? union(sets) : EMPTY;
+    return sets.length ? union(sets, m.n) : EMPTY;
   }
 
   async function facetValue(m, kind, slug) {
@@ -317,17 +346,32 @@
       var b = await dateBounds(m, de, a);
       set = within(set, b[0], b[1]);
     }
-    var order = [];
-    for (var i = 0; i < set.docs.length; i++) order.push(i);
-    if (clauses.length) {
-      order.sort(function (x, y) {
-        return set.score[y] - set.score[x] || set.docs[y] - set.docs[x];
-      });
-    } else order.reverse();
     return {
       manifest: m, empty: false, clauses: clauses, matched: matched, selected: selected,
-      docs: set.docs, ranked: order.map(function (k) { return set.docs[k]; })
+      docs: set.docs, ranked: clauses.length ? rank(set) : newestFirst(set.docs)
     };
+  }
+
+  /* Best score first, then the newest. Scores are rounded to 2^-20 and packed with the doc
+     number in one float, so that a numeric typed-array sort does the work of a comparator. */
+  var SCALE = 1048576, DOCS = 2097152;
+  function rank(set) {
+    var size = set.docs.length, keys = new Float64Array(size), top = 0, out = new Array(size), i;
+    for (i = 0; i < size; i++) top = Math.max(top, set.score[i]);
+    if (set.docs.length && (set.docs[size - 1] >= DOCS || top * SCALE * DOCS >= 9007199254740991)) {
+      var order = Array.from(set.docs.keys());
+      order.sort(function (x, y) { return set.score[y] - set.score[x] || set.docs[y] - set.docs[x]; });
+      return order.map(function (k) { return set.docs[k]; });
+    }
+    for (i = 0; i < size; i++) keys[i] = Math.round(set.score[i] * SCALE) * DOCS + set.docs[i];
+    keys.sort();
+    for (i = 0; i < size; i++) out[i] = keys[size - 1 - i] % DOCS;
+    return out;
+  }
+  function newestFirst(docs) {
+    var out = new Array(docs.length);
+    for (var i = 0; i < docs.length; i++) out[i] = docs[docs.length - 1 - i];
+    return out;
   }
 
   function countIn(sorted, lo, hi) {
@@ -365,20 +409,20 @@
     return out;
   }
 
-  /* Cards [id, url, title, date, places, actors, lead] of some doc numbers, in order. */
+  /* Cards [id, url, title, date, places, actors, lead] of some doc numbers, in order.
+     File c<block>-<hash>: the hash of the block's group is in the manifest. */
   async function cards(m, numbers) {
     var c = m.cards;
     return Promise.all(numbers.map(async function (d) {
-      var block = Math.floor(d / c.per);
-      var table = await load(c.tables[Math.floor(block / c.tableBlocks)]);
-      var at = (block % c.tableBlocks) * 6;
-      var rows = await load("c" + block + "-" + table.slice(at, at + 6));
+      var block = Math.floor(d / c.per), g = Math.floor(block / c.group);
+      var rows = await load("c" + block + "-" + c.hashes.slice(6 * g, 6 * g + 6));
       return rows[d % c.per];
     }));
   }
 
   root.ArchiveSearch = {
     setBase: function (b) { base = b; },
-    parse: parse, search: search, facets: facets, cards: cards, load: load
+    parse: parse, search: search, facets: facets, cards: cards, load: load,
+    requested: function () { return requested.slice(); }
   };
 })(typeof window !== "undefined" ? window : globalThis);

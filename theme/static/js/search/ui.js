@@ -148,7 +148,7 @@
         renderResults(root, state, result, await S.cards(result.manifest, shown));
         renderPager(root, state, total, size);
         root.setAttribute("data-results", "ready");
-        window.__rechercheTimings = { results: performance.now() - t0 };
+        window.__rechercheTimings = { results: performance.now() - t0, resultFiles: S.requested() };
         renderFacets(root, state, await S.facets(result));
       }
       window.__rechercheTimings = Object.assign(window.__rechercheTimings || {}, { done: performance.now() - t0 });

@@ -1,0 +1,211 @@
+"""Files that are not pages: data exports under donnees/, citations, sitemap.xml.
+
+Exports: every dispatch as JSON Lines and CSV, one JSON per entity, and a citation of each
+dispatch in BibTeX and CSL-JSON (alone and for the whole archive).
+
+What a reader downloads is what the pages show: cleaned text, metadata, what cleaning
+removed and the entities found. Keys are sorted and rows follow the site's order (oldest
+first, undated first), so two builds of the same archive give the same bytes.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Iterator
+from typing import Any
+
+from .citations import bibtex, csl_item, permalink, plain_text
+from .connections import connections
+from .seo import sitemap
+from .settings import EntitySettings
+from .site import GROUP_DIRS, EntityPage, Site
+
+CSV_COLUMNS = (
+    "slug",
+    "url",
+    "titre",
+    "date",
+    "source",
+    "url_source",
+    "fichier_brut",
+    "sha256",
+    "acteurs",
+    "lieux",
+    "passages_retires",
+    "texte",
+)
+LIST_SEP = " | "  # between names in a CSV cell: names hold commas and semicolons
+
+
+def dispatch_record(site: Site, index: int, siteurl: str, sitename: str) -> dict[str, Any]:
+    """One dispatch as exported: metadata, cleaned paragraphs, removals, entities, citation."""
+    d = site.dispatches[index]
+    r = d.record
+    entities = [site.entities[s] for s in d.entities]
+    link = permalink(siteurl, d.url)
+    return {
+        "slug": d.slug,
+        "url": link,
+        "citation": plain_text(d, sitename, link),
+        "title": r["title"],
+        "date": d.date,
+        "source": r.get("source"),
+        "source_url": r.get("url"),
+        "raw_path": r["path"],
+        "sha256": r["sha256"],
+        "format": r["format"],
+        "encoding": r["encoding"],
+        "paragraphs": list(r["paragraphs"]),
+        "removed": [{"rule": x["rule"], "text": x["text"]} for x in r["removed"]],
+        "actors": [
+            _entity_ref(p, d.counts[p.entity.slug]) for p in entities if p.entity.group == "acteur"
+        ],
+        "places": [
+            _entity_ref(p, d.counts[p.entity.slug]) for p in entities if p.entity.group == "lieu"
+        ],
+    }
+
+
+def _entity_ref(page: EntityPage, mentions: int) -> dict[str, Any]:
+    e = page.entity
+    return {
+        "slug": e.slug,
+        "name": e.name,
+        "kind": e.kind,
+        "verified": e.verified,
+        "mentions": mentions,
+    }
+
+
+def jsonl(records: list[dict[str, Any]]) -> bytes:
+    """One JSON object per line."""
+    lines = [json.dumps(r, ensure_ascii=False, sort_keys=True) for r in records]
+    return ("\n".join(lines) + "\n").encode("utf-8") if lines else b""
+
+
+def csv_table(records: list[dict[str, Any]]) -> bytes:
+    """RFC 4180 CSV in UTF-8, one row per dispatch; paragraphs joined by blank lines."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(CSV_COLUMNS)
+    for r in records:
+        writer.writerow(
+            [
+                r["slug"],
+                r["url"],
+                r["title"],
+                r["date"] or "",
+                r["source"] or "",
+                r["source_url"] or "",
+                r["raw_path"],
+                r["sha256"],
+                LIST_SEP.join(a["name"] for a in r["actors"]),
+                LIST_SEP.join(p["name"] for p in r["places"]),
+                len(r["removed"]),
+                "\n\n".join(r["paragraphs"]),
+            ]
+        )
+    return out.getvalue().encode("utf-8")
+
+
+def entity_record(site: Site, slug: str, siteurl: str, es: EntitySettings) -> dict[str, Any]:
+    """One entity as exported: identity, dispatches, months and ranked co-mentions."""
+    page = site.entities[slug]
+    e = page.entity
+    dated = sorted(
+        site.dispatches[i].date or "" for i in page.dispatches if site.dispatches[i].date
+    )
+    ranked = connections(site, slug, min_shared=es.co_min_shared, limit=es.co_mentions)
+    return {
+        "slug": e.slug,
+        "name": e.name,
+        "group": e.group,
+        "kind": e.kind,
+        "aliases": list(e.aliases),
+        "verified": e.verified,
+        "parent": e.parent,
+        "lat": e.lat,
+        "lon": e.lon,
+        "note": e.note,
+        "url": permalink(siteurl, page.url),
+        "dispatch_count": len(page.dispatches),
+        "mentions": page.mentions,
+        "first_date": dated[0] if dated else None,
+        "last_date": dated[-1] if dated else None,
+        "months": dict(sorted(site.months(page.dispatches).items())),
+        "dispatches": [
+            {
+                "slug": site.dispatches[i].slug,
+                "title": site.dispatches[i].record["title"],
+                "date": site.dispatches[i].date,
+            }
+            for i in page.dispatches
+        ],
+        "co_mentions": [
+            {
+                "slug": c.slug,
+                "name": site.entities[c.slug].entity.name,
+                "group": group,
+                "npmi": round(c.score, 4),
+                "shared": [site.dispatches[i].slug for i in c.shared],
+            }
+            for group in ("acteur", "lieu")
+            for c in ranked[group]
+        ],
+    }
+
+
+def export_files(
+    site: Site, siteurl: str, sitename: str, es: EntitySettings
+) -> Iterator[tuple[str, bytes]]:
+    """donnees/depeches.jsonl, donnees/depeches.csv, donnees/entites.json, one JSON per entity."""
+    records = [dispatch_record(site, i, siteurl, sitename) for i in range(len(site.dispatches))]
+    yield "donnees/depeches.jsonl", jsonl(records)
+    yield "donnees/depeches.csv", csv_table(records)
+    summary: list[dict[str, Any]] = []
+    for slug, page in sorted(site.entities.items()):
+        path = f"donnees/{GROUP_DIRS[page.entity.group]}/{slug}.json"
+        yield path, _json(entity_record(site, slug, siteurl, es))
+        summary.append(
+            {
+                "slug": slug,
+                "name": page.entity.name,
+                "group": page.entity.group,
+                "kind": page.entity.kind,
+                "dispatch_count": len(page.dispatches),
+                "json": path,
+            }
+        )
+    yield "donnees/entites.json", _json(summary)
+
+
+def citation_files(site: Site, sitename: str, siteurl: str) -> Iterator[tuple[str, bytes]]:
+    """donnees/citations/SLUG.bib and .json per dispatch, and the whole archive in each format."""
+    entries: list[str] = []
+    items: list[dict[str, Any]] = []
+    for d in site.dispatches:
+        link = permalink(siteurl, d.url)
+        entries.append(bibtex(d, sitename, link))
+        items.append(csl_item(d, sitename, link))
+        yield f"donnees/citations/{d.slug}.bib", entries[-1].encode("utf-8")
+        yield f"donnees/citations/{d.slug}.json", _json([items[-1]])
+    yield "donnees/depeches.bib", "\n".join(entries).encode("utf-8")
+    yield "donnees/depeches.csl.json", _json(items)
+
+
+def extra_files(site: Site, prepared: Any) -> Iterator[tuple[str, bytes]]:
+    """Every file of the build that is not rendered from a template, except feeds.
+
+    ``prepared`` is build.Prepared (settings and the globals the templates see).
+    """
+    siteurl = str(prepared.site.get("SITEURL") or "")
+    sitename = str(prepared.site.get("SITENAME") or "")
+    yield from export_files(site, siteurl, sitename, prepared.entity)
+    yield from citation_files(site, sitename, siteurl)
+    yield "sitemap.xml", sitemap(site, siteurl)
+
+
+def _json(data: Any) -> bytes:
+    return (json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True) + "\n").encode("utf-8")

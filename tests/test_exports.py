@@ -1,0 +1,307 @@
+"""Exports under donnees/, citations, sitemap.xml and the addresses a published site gives.
+
+The files are checked against the pages a reader sees: an export that disagreed with its
+page would be worse than none. A second build with SITEURL set checks the absolute
+addresses (canonical links, og:url, JSON-LD, permalinks, sitemap); a third build of the
+same archive must give the same bytes.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+import re
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+from sitecheck import build_site
+
+from dispatch_archive.citations import bibtex_escape, permalink
+from dispatch_archive.exports import CSV_COLUMNS, csv_table
+
+SITEURL = "https://archive.example.org/syrie"
+SEED_PAGE = (
+    "depeches/deux-enfants-tues-dans-de-nouveaux-bombardements-syriens-et-russes-sur-idleb.html"
+)
+SITEMAP_NS = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    base = tmp_path_factory.mktemp("exports")
+    return build_site(base / "output", tmp_path_factory.getbasetemp() / "reader-cache")
+
+
+@pytest.fixture(scope="module")
+def published(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    base = tmp_path_factory.mktemp("published")
+    return build_site(
+        base / "output", tmp_path_factory.getbasetemp() / "reader-cache", SITEURL=SITEURL
+    )
+
+
+def soup(site: Path, path: str) -> BeautifulSoup:
+    return BeautifulSoup((site / path).read_text(encoding="utf-8"), "html.parser")
+
+
+def records(site: Path) -> list[dict]:
+    lines = (site / "donnees" / "depeches.jsonl").read_text(encoding="utf-8").splitlines()
+    return [json.loads(line) for line in lines]
+
+
+def entity_pages(site: Path) -> list[str]:
+    return sorted(
+        f"{folder}/{p.name}"
+        for folder in ("acteurs", "lieux")
+        for p in (site / folder).glob("*.html")
+        if p.name != "index.html" and not re.search(r"-p\d+\.html$", p.name)
+    )
+
+
+# Dispatches --------------------------------------------------------------------------------
+
+
+@pytest.mark.slow
+def test_jsonl_has_one_record_per_dispatch_page_with_what_the_page_shows(site: Path) -> None:
+    rows = records(site)
+    assert sorted(f"depeches/{r['slug']}.html" for r in rows) == sorted(
+        f"depeches/{p.name}" for p in (site / "depeches").glob("*.html")
+    )
+    for r in rows:
+        page = soup(site, r["url"])
+        assert page.find("h1").get_text() == r["title"]
+        body = [p.get_text() for p in page.select(".dispatch-body p")]
+        assert body == r["paragraphs"]
+        removed = [q.get_text() for q in page.select("details.removed q")]
+        assert removed == [x["text"] for x in r["removed"]]
+        chips = [c.get_text(strip=True) for c in page.select(".dispatch-entities .chip")]
+        assert chips == [e["name"] for e in r["actors"]] + [e["name"] for e in r["places"]]
+        assert page.select_one(".provenance .hash").get_text() == r["sha256"]
+        assert page.select_one(".citation").get_text() == r["citation"]
+        assert set(r) >= {"date", "source", "source_url", "raw_path", "format", "encoding"}
+
+
+@pytest.mark.slow
+def test_csv_matches_the_jsonl(site: Path) -> None:
+    text = (site / "donnees" / "depeches.csv").read_text(encoding="utf-8")
+    rows = list(csv.DictReader(io.StringIO(text, newline="")))
+    assert tuple(rows[0]) == CSV_COLUMNS
+    for row, r in zip(rows, records(site), strict=True):
+        assert (
+            row["slug"] == r["slug"] and row["sha256"] == r["sha256"] and row["titre"] == r["title"]
+        )
+        assert row["texte"] == "\n\n".join(r["paragraphs"])
+        assert row["acteurs"].split(" | ") == [a["name"] for a in r["actors"]] or not r["actors"]
+        assert int(row["passages_retires"]) == len(r["removed"])
+        assert row["date"] == (r["date"] or "")
+
+
+def test_csv_keeps_commas_quotes_and_line_breaks() -> None:
+    record = {
+        "slug": "a",
+        "url": "depeches/a.html",
+        "title": 'Un "titre", avec virgule',
+        "date": None,
+        "source": "AFP",
+        "source_url": None,
+        "raw_path": "a.txt",
+        "sha256": "0" * 64,
+        "actors": [{"name": "Armée syrienne libre"}],
+        "places": [{"name": "Alep"}, {"name": "Idleb"}],
+        "removed": [{}],
+        "paragraphs": ["Un;", "deux\r\n« trois »"],
+    }
+    (row,) = csv.DictReader(io.StringIO(csv_table([record]).decode("utf-8"), newline=""))
+    assert row["titre"] == record["title"] and row["lieux"] == "Alep | Idleb"
+    assert row["texte"] == "Un;\n\ndeux\r\n« trois »"
+
+
+# Entities ----------------------------------------------------------------------------------
+
+
+@pytest.mark.slow
+def test_one_json_per_entity_page_agreeing_with_it(site: Path) -> None:
+    pages = entity_pages(site)
+    files = sorted(
+        p.relative_to(site / "donnees").with_suffix(".html").as_posix()
+        for folder in ("acteurs", "lieux")
+        for p in (site / "donnees" / folder).glob("*.json")
+    )
+    assert files == pages
+    index = json.loads((site / "donnees" / "entites.json").read_text(encoding="utf-8"))
+    assert sorted(e["json"] for e in index) == sorted(f"donnees/{p[:-5]}.json" for p in pages)
+    for path in ("acteurs/bachar-al-assad.html", "lieux/idleb.html", "lieux/alep.html"):
+        data = json.loads((site / "donnees" / f"{path[:-5]}.json").read_text(encoding="utf-8"))
+        page = soup(site, path)
+        assert page.find("h1").get_text(strip=True) == data["name"]
+        header = page.select_one(".entity-header").get_text(" ", strip=True)
+        assert f"Cité dans {data['dispatch_count']} dépêche" in header
+        assert page.select_one(f'a[href="../donnees/{path[:-5]}.json"]')
+        listed = [
+            li.select_one(".chip")["href"].removeprefix("../")
+            for li in page.select("ol.connections > li")
+        ]
+        exported = [
+            f"{'acteurs' if c['group'] == 'acteur' else 'lieux'}/{c['slug']}.html"
+            for c in data["co_mentions"]
+        ]
+        assert listed == exported
+        table = {
+            tr.select_one("a")["href"]
+            .removeprefix("../archives/")
+            .removesuffix(".html")
+            .replace("/", "-"): int(tr.select("td")[1].get_text())
+            for tr in page.select("table.months tbody tr")
+        }
+        assert table == data["months"]
+        assert len(data["dispatches"]) == data["dispatch_count"]
+        for c in data["co_mentions"]:
+            assert set(c["shared"]) <= {d["slug"] for d in data["dispatches"]}
+
+
+# Citations ---------------------------------------------------------------------------------
+
+
+def balanced(text: str) -> bool:
+    depth = 0
+    for i, ch in enumerate(text):
+        if ch in "{}" and i and text[i - 1] == "\\":
+            continue
+        depth += {"{": 1, "}": -1}.get(ch, 0)
+        if depth < 0:
+            return False
+    return depth == 0
+
+
+@pytest.mark.slow
+def test_each_dispatch_has_bibtex_and_csl_json_with_permalink_and_hash(site: Path) -> None:
+    rows = records(site)
+    for r in rows:
+        bib = (site / "donnees" / "citations" / f"{r['slug']}.bib").read_text(encoding="utf-8")
+        assert bib.startswith(f"@misc{{{r['slug']},") and balanced(bib)
+        assert f"url = {{{r['url']}}}" in bib and r["sha256"] in bib
+        (item,) = json.loads(
+            (site / "donnees" / "citations" / f"{r['slug']}.json").read_text(encoding="utf-8")
+        )
+        assert item["id"] == r["slug"] and item["URL"] == r["url"] == f"depeches/{r['slug']}.html"
+        assert item["title"] == r["title"] and r["sha256"] in item["note"]
+        if r["date"]:
+            assert item["issued"]["date-parts"][0] == [int(x) for x in r["date"][:10].split("-")]
+        page = soup(site, r["url"])
+        links = {a.get_text(): a["href"] for a in page.select(".cite a")}
+        assert links["BibTeX"] == f"../donnees/citations/{r['slug']}.bib"
+        assert links["CSL-JSON"] == f"../donnees/citations/{r['slug']}.json"
+    everything = (site / "donnees" / "depeches.bib").read_text(encoding="utf-8")
+    assert everything.count("@misc{") == len(rows)
+    assert len(
+        json.loads((site / "donnees" / "depeches.csl.json").read_text(encoding="utf-8"))
+    ) == len(rows)
+
+
+@pytest.mark.parametrize(
+    ("text", "escaped"),
+    [
+        ("Alep : 100 % détruit", r"Alep : 100 \% détruit"),
+        ("{Daech} & #EI_", r"\{Daech\} \& \#EI\_"),
+        ("a\\b ~ ^ $", r"a\textbackslash{}b \~{} \^{} \$"),
+        ("Casques blancs", "Casques blancs"),
+    ],
+)
+def test_bibtex_escape(text: str, escaped: str) -> None:
+    assert bibtex_escape(text) == escaped
+    assert balanced(escaped)
+
+
+def test_permalink_is_relative_without_siteurl() -> None:
+    assert permalink("", "depeches/a.html") == "depeches/a.html"
+    assert permalink("https://x.org/", "depeches/a.html") == "https://x.org/depeches/a.html"
+
+
+# Sitemap -----------------------------------------------------------------------------------
+
+
+def sitemap_locs(site: Path) -> list[str]:
+    tree = ET.parse(site / "sitemap.xml")
+    return [loc.text or "" for loc in tree.getroot().iter(f"{SITEMAP_NS}loc")]
+
+
+@pytest.mark.slow
+def test_sitemap_lists_every_dispatch_and_entity_page(site: Path) -> None:
+    locs = sitemap_locs(site)
+    assert len(locs) == len(set(locs))
+    for loc in locs:
+        assert (site / loc).is_file(), loc
+    for path in [f"depeches/{p.name}" for p in (site / "depeches").glob("*.html")] + entity_pages(
+        site
+    ):
+        assert path in locs
+    assert {"index.html", "archives/index.html", "regles.html", "donnees.html"} <= set(locs)
+
+
+# A published site: SITEURL set -------------------------------------------------------------
+
+
+@pytest.mark.slow
+def test_published_pages_have_canonical_and_og_url(published: Path) -> None:
+    for path in ("index.html", SEED_PAGE, "lieux/idleb.html", "archives/index.html", "regles.html"):
+        page = soup(published, path)
+        canonical = page.find("link", rel="canonical")["href"]
+        assert canonical == f"{SITEURL}/{path}"
+        assert page.find("meta", property="og:url")["content"] == canonical
+        for a in page.find_all("a", href=True):  # links stay relative
+            assert not a["href"].startswith(("http:", "https:", "/")) or "source-url" in (
+                a.get("class") or []
+            ), a
+
+
+@pytest.mark.slow
+def test_published_permalinks_are_absolute_everywhere(published: Path) -> None:
+    url = f"{SITEURL}/{SEED_PAGE}"
+    page = soup(published, SEED_PAGE)
+    data = json.loads(page.find("script", type="application/ld+json").string)
+    assert data["url"] == data["mainEntityOfPage"] == url
+    assert url in page.select_one(".citation").get_text()
+    slug = SEED_PAGE.removeprefix("depeches/").removesuffix(".html")
+    row = next(r for r in records(published) if r["slug"] == slug)
+    assert row["url"] == url and url in row["citation"]
+    assert page.select_one(".citation").get_text() == row["citation"]
+    assert f"url = {{{url}}}" in (published / "donnees" / "citations" / f"{slug}.bib").read_text(
+        encoding="utf-8"
+    )
+    (item,) = json.loads(
+        (published / "donnees" / "citations" / f"{slug}.json").read_text(encoding="utf-8")
+    )
+    assert item["URL"] == url
+    entity = json.loads(
+        (published / "donnees" / "lieux" / "idleb.json").read_text(encoding="utf-8")
+    )
+    assert entity["url"] == f"{SITEURL}/lieux/idleb.html"
+    locs = sitemap_locs(published)
+    assert locs and all(loc.startswith(SITEURL + "/") for loc in locs)
+
+
+# Determinism -------------------------------------------------------------------------------
+
+
+def digests(site: Path) -> dict[str, str]:
+    return {
+        p.relative_to(site).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(site.rglob("*"))
+        if p.is_file()
+    }
+
+
+@pytest.mark.slow
+def test_two_builds_give_the_same_bytes(
+    site: Path, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    base = tmp_path_factory.mktemp("again")
+    again = build_site(base / "output", base / "cache")  # a cold cache: figures drawn anew
+    first, second = digests(site), digests(again)
+    assert first.keys() == second.keys()
+    differ = [path for path in first if first[path] != second[path]]
+    assert not differ, differ[:10]
