@@ -103,6 +103,7 @@ class Site:
     entities: dict[str, EntityPage]
     failures: list[Failure]
     gazetteer: Gazetteer
+    cards: dict[int, dict[str, Any]] = field(default_factory=dict)  # card() memo
 
     def by_group(self, group: str) -> list[EntityPage]:
         """Entity pages of one group, by folded name."""
@@ -203,7 +204,14 @@ def kind_label(entity: Entity) -> str:
 
 
 def card(site: Site, index: int) -> dict[str, Any]:
-    """What a listing shows of a dispatch."""
+    """What a listing shows of a dispatch (made once per dispatch: listings repeat it)."""
+    cached = site.cards.get(index)
+    if cached is None:
+        cached = site.cards[index] = _card(site, index)
+    return cached
+
+
+def _card(site: Site, index: int) -> dict[str, Any]:
     d = site.dispatches[index]
     places = [s for s in d.entities if site.entities[s].entity.group == "lieu"][:4]
     actors = [s for s in d.entities if site.entities[s].entity.group == "acteur"][:4]
