@@ -151,6 +151,31 @@ def test_facets_narrow_and_are_marked_current(site: tuple[Path, Path], page: obj
     assert current == "true"
 
 
+def test_one_word_facet_counts(site: tuple[Path, Path], page: object) -> None:
+    """One word: the counts come with the term (no facet records loaded); they must be those
+    of the results."""
+    root, index_dir = site
+    browser_results(page, root.as_uri(), "régime", {})
+    ids = set(search(index_dir, "régime").ids)
+    for kind, key in (("lieu", "locations"), ("acteur", "actors")):
+        shown = page.eval_on_selector_all(  # type: ignore[attr-defined]
+            f"[data-facet={kind}] a",
+            "els => els.map(e => [e.dataset.value,"
+            " e.querySelector('.facette-nombre').textContent])",
+        )
+        assert shown
+        for slug, count in shown:
+            want = sum(1 for d in CORPUS if d["id"] in ids and slug in {e["slug"] for e in d[key]})
+            assert int(count) == want, (kind, slug)
+    loaded_top_files = page.evaluate(  # type: ignore[attr-defined]
+        """async () => { const m = await ArchiveSearch.load("manifest");
+        const asked = ArchiveSearch.requested();
+        return asked.includes(m.facets.lieu.topFile)
+          || asked.includes(m.facets.acteur.topFile); }"""
+    )
+    assert loaded_top_files is False
+
+
 def test_empty_page_offers_facets(site: tuple[Path, Path], page: object) -> None:
     root, _ = site
     page.goto(f"{root.as_uri()}/recherche.html")  # type: ignore[attr-defined]

@@ -1,13 +1,16 @@
 """Offline search for the dispatch archive: Whoosh index, static client index, browser client.
 
 Pelican wiring only: settings are checked when Pelican starts, and once dispatch_archive has
-written its pages, the Whoosh index (in the cache folder) is brought up to date and exported
-into output/ as classic-script shards. The logic lives in the sibling modules.
+written its pages, the document store (in the cache folder) is brought up to date and the
+client index exported into output/ as classic-script shards (unchanged files hard-linked from
+the previous output). The Whoosh index of `invoke search` follows the store on the first
+search. The logic lives in the sibling modules.
 """
 
 from __future__ import annotations
 
 import logging
+import os
 import time
 from pathlib import Path
 from typing import Any
@@ -19,6 +22,10 @@ from .settings import SearchSettings
 
 logger = logging.getLogger(__name__)
 
+# Set by `invoke build` (dispatch_archive.swap) to the output being replaced: the build
+# writes into a fresh folder, and unchanged client-index files are hard-linked from there.
+PREVIOUS_OUTPUT_ENV = "DISPATCH_PREVIOUS_OUTPUT"
+
 
 def check_settings(pelican: Any) -> None:
     """Fail at start on an unknown or mistyped SEARCH_* setting."""
@@ -26,7 +33,7 @@ def check_settings(pelican: Any) -> None:
 
 
 def index_archive(build: Any) -> None:
-    """Update the Whoosh index from the built archive and export the client index."""
+    """Update the document store from the built archive and export the client index."""
     from .export import export_client_index
     from .index import build_index
 
@@ -38,7 +45,11 @@ def index_archive(build: Any) -> None:
     started = time.perf_counter()
     counts = build_index(build.search_docs(), index_dir, settings)
     indexed = time.perf_counter()
-    files = export_client_index(index_dir, build.output_path / settings.output_dir, settings)
+    previous = os.environ.get(PREVIOUS_OUTPUT_ENV)
+    files = export_client_index(
+        index_dir, build.output_path / settings.output_dir, settings,
+        previous_dir=Path(previous) / settings.output_dir if previous else None,
+    )
     build.timings["search_index"] = indexed - started
     build.timings["search_export"] = time.perf_counter() - indexed
     build.written_paths += [p.relative_to(build.output_path).as_posix() for p in files]

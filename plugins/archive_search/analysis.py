@@ -136,6 +136,16 @@ def analyze(text: str) -> list[str]:
     return list(map(_TERMS.__getitem__, TOKEN_RE.findall(fold(text))))
 
 
+def raw_tokens(text: str) -> list[str]:
+    """Return the folded tokens of a text, before elision and stemming (see term_of)."""
+    return TOKEN_RE.findall(fold(text))
+
+
+def term_of(raw: str) -> str:
+    """Return the term of one raw token: analyze(text) == [term_of(t) for t in raw_tokens(text)]."""
+    return _TERMS[raw]
+
+
 def analyze_unstemmed(text: str) -> list[str]:
     """Return the folded, unelided words of a text (for prefix queries)."""
     return [unelide(raw) for raw in TOKEN_RE.findall(fold(text))]

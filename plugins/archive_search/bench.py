@@ -20,16 +20,16 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
 from .export import export_client_index
-from .index import build_index
+from .index import build_index, ensure_whoosh
 from .sample_site import render_search_page, write_dispatch_pages
 from .settings import SearchSettings
-from .synth import synthetic_dispatches
+from .synth import SyntheticCorpus
 
 logger = logging.getLogger(__name__)
 
@@ -63,21 +63,31 @@ PAGEFIND_QUERY = """async (q) => {
 }"""
 
 
-def _in_child(function: Callable[[], Any]) -> tuple[Any, float, float]:
-    """Run function in a forked process; return its result, seconds and peak RSS in MB."""
+CPU: dict[str, float] = {}  # CPU seconds of the last child, by label (see _in_child)
+
+
+def _in_child(function: Callable[[], Any], label: str = "") -> tuple[Any, float, float]:
+    """Run function in a forked process; return its result, wall seconds and peak RSS in MB.
+
+    The CPU seconds (user + system) go to CPU[label]: on a shared machine the wall
+    time also counts the other processes' turns, the CPU time does not.
+    """
     ctx = multiprocessing.get_context("fork")
     queue = ctx.Queue()
 
     def target() -> None:
         start = time.perf_counter()
+        before = resource.getrusage(resource.RUSAGE_SELF)
         value = function()
-        queue.put((value, time.perf_counter() - start,
-                   resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024))
+        usage = resource.getrusage(resource.RUSAGE_SELF)
+        cpu = usage.ru_utime + usage.ru_stime - before.ru_utime - before.ru_stime
+        queue.put((value, time.perf_counter() - start, usage.ru_maxrss / 1024, cpu))
 
     process = ctx.Process(target=target)
     process.start()
-    value, seconds, peak = queue.get()
+    value, seconds, peak, cpu = queue.get()
     process.join()
+    CPU[label] = round(cpu, 1)
     return value, seconds, peak
 
 
@@ -168,12 +178,15 @@ def _ours(browser: Any, base: str, query: str, filters: dict[str, str]) -> dict[
     page.goto(f"{base}/recherche.html?{params}")
     page.wait_for_selector("#recherche[data-results=ready], #recherche[data-state=done]",
                            timeout=60000)
-    page.wait_for_timeout(50)
-    first = [s for s in seen if s[0].endswith(".js")]
     page.wait_for_selector("#recherche[data-state=done]", timeout=60000)
     page.wait_for_timeout(50)
     every = [s for s in seen if s[0].endswith(".js")]
     timings = page.evaluate("window.__rechercheTimings || {}")
+    # First results: the scripts of the page and the index files the engine had asked
+    # for when the results were shown (facet counts are loaded after).
+    before = {f"{key}.js" for key in timings.get("resultFiles") or
+              page.evaluate("ArchiveSearch.requested()")}
+    first = [s for s in every if "/idx/" not in s[0] or s[0].rsplit("/", 1)[-1] in before]
     state = json.dumps({"q": query, **filters})
     warm = page.evaluate(
         """async (state) => { const ms = [];
@@ -209,33 +222,87 @@ def _pagefind(browser: Any, base: str, query: str) -> dict[str, Any]:
             "cold_ms": round(cold["ms"], 1), "warm_ms": round(statistics.median(warm), 2)}
 
 
+def _stream(path: Path) -> Iterator[dict[str, Any]]:
+    """Yield the dispatches of a JSON-lines file, one at a time (as the site build does)."""
+    with path.open(encoding="utf-8") as lines:
+        for line in lines:
+            yield json.loads(line)
+
+
+def _site_build(
+    source: Path, index_dir: Path, out: Path, settings: SearchSettings,
+    previous: Path | None = None,
+) -> dict[str, float]:
+    """Run the two calls of the site build; return the seconds of each."""
+    start = time.perf_counter()
+    build_index(_stream(source), index_dir, settings)
+    indexed = time.perf_counter()
+    export_client_index(index_dir, out, settings, previous_dir=previous)
+    return {"index_s": indexed - start, "export_s": time.perf_counter() - indexed}
+
+
 def run_bench(
-    n: int, workdir: Path, pagefind: bool = True, settings: SearchSettings | None = None
+    n: int, workdir: Path, pagefind: bool = True, settings: SearchSettings | None = None,
+    whoosh: bool = True,
 ) -> dict[str, Any]:
     """Run the whole benchmark for n synthetic dispatches in workdir; return the figures."""
     settings = settings or SearchSettings()
     workdir = Path(workdir)
     shutil.rmtree(workdir, ignore_errors=True)
-    site, index_dir = workdir / "site", workdir / "whoosh"
+    workdir.mkdir(parents=True)
+    site, index_dir = workdir / "site", workdir / "index"
+    source = workdir / "dispatches.jsonl"
     start = time.perf_counter()
-    docs = synthetic_dispatches(n)
+    words = 0
+    corpus = SyntheticCorpus()
+    with source.open("w", encoding="utf-8") as out:
+        for doc in corpus.dispatches(n):
+            words += len(doc["body"].split())
+            out.write(json.dumps(doc, ensure_ascii=False) + "\n")
     generated = time.perf_counter() - start
-    words = sum(len(d["body"].split()) for d in docs) / max(n, 1)
-    _, build_s, build_mb = _in_child(lambda: build_index(docs, index_dir, settings))
-    _, export_s, export_mb = _in_child(
-        lambda: export_client_index(index_dir, site / settings.output_dir, settings)
-    )
-    render_search_page(site)
-    write_dispatch_pages(docs, site)
-    bundle, files = _folder_size(site / settings.output_dir)
-    engine, _ = _folder_size(site / "theme" / "js")
+    idx = site / settings.output_dir
+    # The site build, in a child process (its peak memory is the child's).
+    phases, build_s, build_mb = _in_child(
+        lambda: _site_build(source, index_dir, idx, settings), "build")
     report: dict[str, Any] = {
-        "dispatches": n, "words_per_body": round(words), "generate_s": round(generated, 1),
-        "build_s": round(build_s, 1), "build_peak_mb": round(build_mb),
-        "export_s": round(export_s, 1), "export_peak_mb": round(export_mb),
-        "whoosh_bytes": _folder_size(index_dir)[0],
-        "bundle_bytes": bundle, "bundle_files": files, "engine_bytes": engine,
+        "dispatches": n, "words_per_body": round(words / max(n, 1)),
+        "generate_s": round(generated, 1),
+        "build_s": round(build_s, 1), "build_cpu_s": CPU["build"],
+        "build_peak_mb": round(build_mb),
+        "index_s": round(phases["index_s"], 1), "export_s": round(phases["export_s"], 1),
+        "store_bytes": _folder_size(index_dir)[0],
     }
+    bundle, files = _folder_size(idx)
+    report.update(bundle_bytes=bundle, bundle_files=files)
+    if whoosh:
+        _, whoosh_s, whoosh_mb = _in_child(lambda: ensure_whoosh(index_dir, settings), "whoosh")
+        report.update(whoosh_s=round(whoosh_s, 1), whoosh_cpu_s=CPU["whoosh"],
+                      whoosh_peak_mb=round(whoosh_mb))
+    # A rebuild where nothing changed, then one with a new dispatch, each into a fresh
+    # folder beside the previous output, as `invoke build` does.
+    again = workdir / "again" / settings.output_dir
+    phases, noop_s, noop_mb = _in_child(
+        lambda: _site_build(source, index_dir, again, settings, previous=idx), "noop")
+    report.update(noop_s=round(noop_s, 2), noop_cpu_s=CPU["noop"],
+                  noop_index_s=round(phases["index_s"], 2),
+                  noop_export_s=round(phases["export_s"], 2), noop_peak_mb=round(noop_mb))
+    newest = corpus.dispatch(n)
+    newest.update(id="depeche-nouvelle", url="depeches/depeche-nouvelle.html", date="2025-01-01")
+    with source.open("a", encoding="utf-8") as out:
+        out.write(json.dumps(newest, ensure_ascii=False) + "\n")
+    plus = workdir / "plus-one" / settings.output_dir
+    phases, plus_s, plus_mb = _in_child(
+        lambda: _site_build(source, index_dir, plus, settings, previous=idx), "plus")
+    fresh = sum(1 for p in plus.iterdir() if p.stat().st_nlink == 1)
+    report.update(plus_s=round(plus_s, 1), plus_cpu_s=CPU["plus"],
+                  plus_index_s=round(phases["index_s"], 1),
+                  plus_export_s=round(phases["export_s"], 1), plus_peak_mb=round(plus_mb),
+                  plus_new_files=fresh)
+    shutil.rmtree(workdir / "again")
+    shutil.rmtree(workdir / "plus-one")
+    render_search_page(site)
+    write_dispatch_pages(_stream(source), site)
+    report["engine_bytes"] = _folder_size(site / "theme" / "js")[0]
     if pagefind:
         report["pagefind"] = run_pagefind(site)
     report["queries"] = measure_browser(site, pagefind)
@@ -252,12 +319,25 @@ def print_report(report: dict[str, Any]) -> None:
     print("| | ours | Pagefind |")
     print("|---|---|---|")
     pf = report.get("pagefind") or {}
-    print(f"| index build | {report['build_s']} s, {report['build_peak_mb']} MB peak "
-          f"(Whoosh) + export {report['export_s']} s, {report['export_peak_mb']} MB peak "
+    print(f"| index build (store + export) | {report['build_cpu_s']} s CPU; wall "
+          f"{report['build_s']} s ({report['index_s']} s + {report['export_s']} s); "
+          f"{report['build_peak_mb']} MB peak "
           f"| {pf.get('seconds', '–')} s, {pf.get('peak_mb', '–')} MB peak |")
+    if "whoosh_s" in report:
+        print(f"| Whoosh index (first `invoke search`) | {report['whoosh_cpu_s']} s CPU; wall "
+              f"{report['whoosh_s']} s; "
+              f"{report['whoosh_peak_mb']} MB peak | – |")
+    print(f"| rebuild, nothing changed | {report['noop_cpu_s']} s CPU; "
+          f"wall {report['noop_s']} s ({report['noop_index_s']} s + "
+          f"{report['noop_export_s']} s), {report['noop_peak_mb']} MB peak | – |")
+    print(f"| rebuild, one new dispatch | {report['plus_cpu_s']} s CPU; "
+          f"wall {report['plus_s']} s ({report['plus_index_s']} s + "
+          f"{report['plus_export_s']} s), {report['plus_peak_mb']} MB peak, "
+          f"{report['plus_new_files']} files written | – |")
     print(f"| bundle | {report['bundle_bytes'] / 1e6:,.1f} MB in {report['bundle_files']:,} "
           f"files (+ engine {kb(report['engine_bytes'])}) | "
           f"{pf.get('bytes', 0) / 1e6:,.1f} MB in {pf.get('files', 0):,} files |")
+    print(f"| document store (cache) | {report['store_bytes'] / 1e6:,.1f} MB | – |")
     print()
     print("| query | ours: first results | ours: with facets | ours cold / warm ms "
           "| Pagefind bytes | Pagefind cold / warm ms |")

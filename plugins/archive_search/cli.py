@@ -11,6 +11,7 @@ from typing import TextIO
 
 from .query import QueryError, SearchResult, search
 from .settings import SearchSettings
+from .store import StoreError
 
 BOLD, RESET = "\033[1m", "\033[0m"
 
@@ -47,7 +48,7 @@ def run_search_cli(
     try:
         result = search(index_dir, query, acteur=acteur, lieu=lieu, de=de, a=a,
                         annee=annee, limit=limit)
-    except QueryError as error:
+    except (QueryError, StoreError) as error:
         print(f"Erreur : {error}", file=sys.stderr)
         return 2
     if as_json:
@@ -57,6 +58,13 @@ def run_search_cli(
     else:
         out.write(format_result(result, color=out.isatty()) + "\n")
     return 0
+
+
+def run_bench_cli(n: int, workdir: Path, pagefind: bool = True, whoosh: bool = True) -> None:
+    """Run the benchmark and print its tables (`invoke bench-search`)."""
+    from .bench import print_report, run_bench
+
+    print_report(run_bench(n, workdir, pagefind=pagefind, whoosh=whoosh))
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -77,12 +85,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     b.add_argument("--dispatches", type=int, default=1000)
     b.add_argument("--workdir", type=Path, default=Path("bench-work"))
     b.add_argument("--no-pagefind", action="store_true")
+    b.add_argument("--no-whoosh", action="store_true", help="skip timing the Whoosh build")
     args = parser.parse_args(argv)
     if args.command == "search":
         return run_search_cli(args.query, args.index, args.acteur, args.lieu, args.de, args.a,
                               args.annee, args.limit, args.json)
-    from .bench import print_report, run_bench
-
-    report = run_bench(args.dispatches, args.workdir, pagefind=not args.no_pagefind)
-    print_report(report)
+    run_bench_cli(args.dispatches, args.workdir, pagefind=not args.no_pagefind,
+                  whoosh=not args.no_whoosh)
     return 0

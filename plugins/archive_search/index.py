@@ -1,11 +1,17 @@
-"""The Whoosh index of the cleaned dispatches: schema and (incremental) build."""
+"""The index of the cleaned dispatches: the document store, and the Whoosh index built from it.
+
+build_index() only updates the document store (store.py): the client export
+reads it, and the site build never waits for Whoosh. The Whoosh index, which
+`invoke search` needs (BM25F ranking, snippets), follows the store when a
+search first opens it (ensure_whoosh), by id and content hash like the store.
+"""
 
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
 import shutil
+import time
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
@@ -15,18 +21,27 @@ from whoosh import fields, formats, index
 
 from .analysis import analyze, french_analyzer
 from .settings import SearchSettings
+from .store import (
+    IndexError_,
+    check_doc,
+    connect,
+    doc_hash,
+    documents,
+    entity_aliases,
+    entity_forms,
+    hashes,
+    update_store,
+)
 
 logger = logging.getLogger(__name__)
 
-# Bump when the schema or the analysis changes: the next build starts afresh.
-SCHEMA_VERSION = 2
+# Bump when the schema or the analysis changes: the next search rebuilds the Whoosh index.
+SCHEMA_VERSION = 3
+WHOOSH_DIR = "whoosh"  # inside the index folder, beside the store
 STATE_FILE = "archive_search.json"
 TEXT_FIELDS = ("title", "body", "aliases")
-REQUIRED_KEYS = ("id", "url", "title", "body")
-
-
-class IndexError_(ValueError):
-    """A document cannot be indexed (kept apart from the builtin IndexError)."""
+__all__ = ["IndexError_", "build_index", "check_doc", "doc_hash", "ensure_whoosh",
+           "entity_aliases", "whoosh_dir"]
 
 
 class FastFrequency(formats.Frequency):  # type: ignore[misc]
@@ -76,35 +91,6 @@ def make_schema(settings: SearchSettings) -> fields.Schema:
     )
 
 
-def doc_hash(doc: Mapping[str, Any]) -> str:
-    """Return a hash of everything in a document that the index depends on."""
-    payload = json.dumps(doc, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-    return hashlib.sha1(payload.encode("utf-8")).hexdigest()
-
-
-def entity_aliases(doc: Mapping[str, Any]) -> list[str]:
-    """Return every written form of every entity a document carries (document expansion)."""
-    out: list[str] = []
-    for key in ("actors", "locations"):
-        for entity in doc.get(key) or []:
-            forms = list(entity.get("aliases") or [])
-            name = entity.get("name")
-            if name and name not in forms:
-                forms.insert(0, name)
-            out.extend(forms)
-    return out
-
-
-def check_doc(doc: Mapping[str, Any]) -> None:
-    """Raise IndexError_ when a document breaks the pipeline contract."""
-    for key in REQUIRED_KEYS:
-        if not isinstance(doc.get(key), str):
-            raise IndexError_(f"dispatch {doc.get('id')!r}: {key!r} must be a string")
-    date = doc.get("date")
-    if date is not None and (not isinstance(date, str) or len(date) != 10):
-        raise IndexError_(f"dispatch {doc['id']!r}: date must be YYYY-MM-DD or None")
-
-
 def index_fields(doc: Mapping[str, Any], digest: str) -> dict[str, Any]:
     """Return the Whoosh fields of a document."""
     meta = {
@@ -137,31 +123,37 @@ def index_fields(doc: Mapping[str, Any], digest: str) -> dict[str, Any]:
 
 
 def _entity(entity: Mapping[str, Any]) -> dict[str, Any]:
-    """Keep what the client needs of an entity."""
-    return {
-        "slug": entity["slug"],
-        "name": entity["name"],
-        "aliases": list(entity.get("aliases") or [entity["name"]]),
-    }
+    """Keep what search() needs of an entity: its forms are those of the aliases field."""
+    return {"slug": entity["slug"], "name": entity["name"], "aliases": entity_forms(entity)}
 
 
-def _read_state(index_dir: Path) -> dict[str, str] | None:
+def whoosh_dir(index_dir: Path) -> Path:
+    """Return the folder of the Whoosh index of an index folder."""
+    return Path(index_dir) / WHOOSH_DIR
+
+
+def _read_state(folder: Path, settings: SearchSettings) -> dict[str, str] | None:
     """Return id → hash of the indexed documents, or None when a full build is needed."""
-    path = index_dir / STATE_FILE
+    path = folder / STATE_FILE
     try:
         state = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
-    if not isinstance(state, dict) or state.get("schema") != SCHEMA_VERSION:
+    if not isinstance(state, dict) or state.get("schema") != _schema_key(settings):
         return None
     try:
-        if not index.exists_in(str(index_dir)):
+        if not index.exists_in(str(folder)):
             return None
     except Exception:  # noqa: BLE001 - any unreadable index is rebuilt, whatever broke it
-        logger.warning("search index: %s is unreadable, rebuilding it", index_dir)
+        logger.warning("search index: %s is unreadable, rebuilding it", folder)
         return None
-    hashes = state.get("hashes")
-    return dict(hashes) if isinstance(hashes, dict) else None
+    hashes_ = state.get("hashes")
+    return dict(hashes_) if isinstance(hashes_, dict) else None
+
+
+def _schema_key(settings: SearchSettings) -> list[Any]:
+    """What the Whoosh index depends on besides the documents (the boosts are in the schema)."""
+    return [SCHEMA_VERSION, settings.title_boost, settings.alias_boost]
 
 
 def build_index(
@@ -169,70 +161,62 @@ def build_index(
     index_dir: Path,
     settings: SearchSettings | None = None,
 ) -> dict[str, int]:
-    """(Re)build the Whoosh index in index_dir; return counts of added, deleted, kept documents.
+    """Bring the index of index_dir up to date; return counts of added, deleted, kept documents.
 
     Documents are keyed by id and a hash of their content: an unchanged
     document is left alone, a changed one is replaced, a vanished one deleted.
-    A bad document is logged and skipped, the rest is indexed.
+    A bad document is logged and skipped, the rest is indexed. The Whoosh index
+    follows on the next search (ensure_whoosh).
+    """
+    return update_store(docs, Path(index_dir))
+
+
+def ensure_whoosh(index_dir: Path, settings: SearchSettings | None = None) -> Path:
+    """Bring the Whoosh index up to date with the store; return its folder.
+
+    Raise store.StoreError when build_index has never run there.
     """
     settings = settings or SearchSettings()
-    index_dir = Path(index_dir)
-    wanted: dict[str, tuple[str, Mapping[str, Any]]] = {}
-    for doc in docs:
-        try:
-            check_doc(doc)
-        except IndexError_ as error:
-            logger.warning("search index: skipped a dispatch: %s", error)
-            continue
-        if doc["id"] in wanted:
-            logger.warning("search index: duplicate dispatch id %s, keeping the first", doc["id"])
-            continue
-        wanted[doc["id"]] = (doc_hash(doc), doc)
-
-    previous = _read_state(index_dir)
-    changed = len(wanted) if previous is None else sum(
-        1 for key, (digest, _) in wanted.items() if previous.get(key) != digest
-    )
-    removed = 0 if previous is None else sum(1 for key in previous if key not in wanted)
-    # Rewriting a third of the index costs about as much as building it anew.
-    full = previous is None or (changed + removed) * 3 > max(len(wanted), 1)
-    if full:
-        if index_dir.exists():
-            shutil.rmtree(index_dir)
-        index_dir.mkdir(parents=True)
-        ix = index.create_in(str(index_dir), make_schema(settings))
-        previous = {}
-    else:
-        ix = index.open_dir(str(index_dir))
-    assert previous is not None
-
-    procs = settings.writer_procs if full else 1
-    writer = ix.writer(limitmb=settings.writer_limitmb, procs=procs, multisegment=procs > 1)
-    added = deleted = 0
+    folder = whoosh_dir(index_dir)
+    con = connect(Path(index_dir), create=False)
     try:
-        for key in previous:
-            if key not in wanted or previous[key] != wanted[key][0]:
+        wanted = hashes(con)
+        previous = _read_state(folder, settings)
+        changed = [key for key, digest in wanted.items()
+                   if previous is None or previous.get(key) != digest]
+        gone = [] if previous is None else [key for key in previous if key not in wanted]
+        if previous is not None and not changed and not gone:
+            return folder
+        # Rewriting a third of the index costs about as much as building it anew.
+        full = previous is None or (len(changed) + len(gone)) * 3 > max(len(wanted), 1)
+        started = time.perf_counter()
+        if full:
+            if folder.exists():
+                shutil.rmtree(folder)
+            folder.mkdir(parents=True)
+            ix = index.create_in(str(folder), make_schema(settings))
+            previous, changed, gone = {}, sorted(wanted), []
+            sources = documents(con)
+        else:
+            ix = index.open_dir(str(folder))
+            sources = documents(con, sorted(changed))
+        assert previous is not None
+        procs = settings.writer_procs if full else 1
+        writer = ix.writer(limitmb=settings.writer_limitmb, procs=procs, multisegment=procs > 1)
+        try:
+            for key in [*gone, *(k for k in changed if k in previous)]:
                 writer.delete_by_term("id", key)
-                deleted += 1
-        for key, (digest, doc) in wanted.items():
-            if previous.get(key) == digest:
-                continue
-            writer.add_document(**index_fields(doc, digest))
-            added += 1
-    except BaseException:
-        writer.cancel()
-        raise
-    if full:
-        writer.commit()
-    else:
-        writer.commit(optimize=False)
-    state = {"schema": SCHEMA_VERSION, "hashes": {k: v[0] for k, v in sorted(wanted.items())}}
-    (index_dir / STATE_FILE).write_text(
-        json.dumps(state, separators=(",", ":")), encoding="utf-8"
-    )
-    kept = len(wanted) - added
-    logger.info(
-        "search index: %s written, %s deleted or replaced, %s kept in %s",
-        added, deleted, kept, index_dir,
-    )
-    return {"added": added, "deleted": deleted, "kept": kept, "total": len(wanted)}
+            for doc in sources:
+                writer.add_document(**index_fields(doc, wanted[doc["id"]]))
+        except BaseException:
+            writer.cancel()
+            raise
+        writer.commit(optimize=full)
+    finally:
+        con.close()
+    state = {"schema": _schema_key(settings), "hashes": dict(sorted(wanted.items()))}
+    (folder / STATE_FILE).write_text(json.dumps(state, separators=(",", ":")), encoding="utf-8")
+    logger.info("search index: Whoosh %s, %s written, %s deleted in %.1f s",
+                "rebuilt" if full else "updated", len(changed), len(gone),
+                time.perf_counter() - started)
+    return folder

@@ -27,7 +27,7 @@ from whoosh import query as Q
 from whoosh.searching import Searcher
 
 from .analysis import analyze, analyze_spans, analyze_unstemmed, stem
-from .index import TEXT_FIELDS
+from .index import TEXT_FIELDS, ensure_whoosh
 from .settings import SearchSettings
 
 logger = logging.getLogger(__name__)
@@ -182,7 +182,7 @@ def search(
     if not clauses and not filters:
         return SearchResult(0, [], [])
 
-    ix = whoosh_index.open_dir(str(index_dir))
+    ix = whoosh_index.open_dir(str(ensure_whoosh(Path(index_dir), settings)))
     with ix.searcher() as searcher:
         parts: list[Q.Query] = []
         highlight: set[str] = set()

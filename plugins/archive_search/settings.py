@@ -29,15 +29,19 @@ class SearchSettings:
     title_boost: float = 2.0
     alias_boost: float = 1.0
     # Bytes of base64 postings a term shard holds before a new shard starts.
-    shard_bytes: int = 16_000
+    shard_bytes: int = 8_000
+    # The same for word-pair shards: there are ten times more pairs than terms, and each
+    # file costs the build a file creation; a phrase query loads one shard per pair.
+    pair_shard_bytes: int = 24_000
     # A term's postings larger than this are cut into parts of this size.
     part_bytes: int = 48_000
     # Entries of a directory (shard list) before it is itself split into directory shards.
     directory_entries: int = 96
-    # Result cards per block file.
-    cards_per_block: int = 4
-    # Card block names per table file.
-    card_table_blocks: int = 256
+    # Result cards per block file (fewer: less to load per page, but more files to write:
+    # at 100,000 dispatches, 4 a file made 25,000 files, 8 make 12,500).
+    cards_per_block: int = 8
+    # Card blocks whose file names share one hash, listed in the manifest.
+    card_group_blocks: int = 128
     # Facet values whose counts the results page shows (per facet).
     facet_top: int = 8
     # A prefix (prés*) expands to at most this many terms, the most frequent first.
@@ -75,8 +79,9 @@ class SearchSettings:
 
     def validate(self) -> None:
         """Refuse values the engine cannot work with."""
-        for name in ("shard_bytes", "part_bytes", "directory_entries", "cards_per_block",
-                     "card_table_blocks", "facet_top", "prefix_max_terms", "page_size",
+        for name in ("shard_bytes", "pair_shard_bytes", "part_bytes", "directory_entries",
+                     "cards_per_block",
+                     "card_group_blocks", "facet_top", "prefix_max_terms", "page_size",
                      "writer_limitmb", "writer_procs"):
             if getattr(self, name) < 1:
                 raise SearchSettingsError(

@@ -205,7 +205,9 @@
   async function termSet(m, tree, key) {
     var v = await lookup(tree, key);
     if (!v) return EMPTY;
-    return scored(await record(v), v[0], m.n, m.step);
+    var set = scored(await record(v), v[0], m.n, m.step);
+    set.counts = Array.isArray(v[2]) ? v[2] : null;  // top facet values' counts (one word)
+    return set;
   }
 
   function hasAt(rec, i, p) {
@@ -346,9 +348,12 @@
       var b = await dateBounds(m, de, a);
       set = within(set, b[0], b[1]);
     }
+    var alone = clauses.length === 1 && clauses[0].kind === "term" && !filters.length &&
+      !state.annee && !de && !a;
     return {
       manifest: m, empty: false, clauses: clauses, matched: matched, selected: selected,
-      docs: set.docs, ranked: clauses.length ? rank(set) : newestFirst(set.docs)
+      docs: set.docs, ranked: clauses.length ? rank(set) : newestFirst(set.docs),
+      counts: alone ? all[0].counts || null : null
     };
   }
 
@@ -390,6 +395,17 @@
       var f = m.facets[kind];
       if (result.empty) {
         out[kind] = f.top.map(function (t) { return { slug: t[0], name: t[1], count: t[2] }; });
+        return;
+      }
+      if (result.counts) {
+        /* One word, no filter: the term's entry holds the counts of the top values,
+           actors' then places'. */
+        var at = kind === "acteur" ? 0 : m.facets.acteur.top.length;
+        f.top.forEach(function (t, i) {
+          var c = result.counts[at + i];
+          if (c) out[kind].push({ slug: t[0], name: t[1], count: c });
+        });
+        out[kind].sort(function (x, y) { return y.count - x.count || (x.name < y.name ? -1 : 1); });
         return;
       }
       var top = await load(f.topFile), seen = {};

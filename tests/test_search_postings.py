@@ -1,0 +1,262 @@
+"""The numpy export against its plain-Python definition, and the incremental paths.
+
+The records of an export must be, byte for byte, those of the former per-posting
+Python loop (kept here as the reference); a rebuild with nothing new writes
+nothing; a new dispatch writes only new names, the rest is hard-linked from the
+previous output, and the result is the same as an export from scratch.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import os
+import random
+from collections import Counter, defaultdict
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+from test_search_export import SMALL
+from test_search_semantics import CORPUS
+
+from archive_search import export as export_module
+from archive_search import postings as postings_module
+from archive_search.analysis import analyze
+from archive_search.export import export_client_index, js_order
+from archive_search.index import build_index
+from archive_search.postings import (
+    IMPACT_MAX,
+    IMPACT_STEP,
+    K1,
+    B,
+    Batch,
+    encode_batch,
+    encode_record,
+    stable_average,
+)
+from archive_search.query import search
+from archive_search.settings import SearchSettings
+from archive_search.store import Vocabulary, entity_aliases
+from archive_search.synth import synthetic_dispatches
+
+DOCS: list[dict[str, Any]] = [*CORPUS, *synthetic_dispatches(300)]
+
+
+def _random_batch(rng: random.Random, impacts: bool, positions: bool) -> tuple[Batch, list[Any]]:
+    records = []
+    for _ in range(60):
+        df = rng.choice([1, 2, 5, 9, 30, 200])
+        universe = rng.choice([df, df * 2, df * 50, 5000])
+        docs = sorted(rng.sample(range(universe + 300), df))
+        levels = [rng.randint(1, 15) for _ in docs] if impacts else None
+        starts = [sorted(rng.sample(range(400), rng.randint(1, 3))) for _ in docs] if positions \
+            else None
+        records.append((docs, levels, starts))
+    kofs = np.cumsum([0] + [len(r[0]) for r in records])
+    batch = Batch(
+        np.arange(len(records)), kofs, np.array([d for r in records for d in r[0]]),
+        np.array([v for r in records for v in r[1]], dtype=np.uint8) if impacts else None,
+        np.array([len(s) for r in records for s in r[2]]) if positions else None,
+        np.array([p - q for r in records for s in r[2]
+                  for p, q in zip(s, [0, *s[:-1]], strict=True)]) if positions else None,
+    )
+    return batch, records
+
+
+@pytest.mark.parametrize(("impacts", "positions"), [(True, False), (False, False), (True, True)])
+def test_encode_batch_agrees_with_encode_record(impacts: bool, positions: bool) -> None:
+    batch, records = _random_batch(random.Random(7), impacts, positions)
+    text, cuts = encode_batch(batch)
+    for i, (docs, levels, starts) in enumerate(records):
+        got = base64.b64decode(text[cuts[i] : cuts[i + 1]])
+        want = encode_record(docs, levels, starts)
+        assert got[: len(want)] == want
+        assert len(got) == (len(want) + 2) // 3 * 3 and not any(got[len(want) :])
+
+
+def _reference(docs: list[dict[str, Any]], settings: SearchSettings) -> tuple[dict, dict]:
+    """The former export's postings: key → (docs, levels, starts), a loop per posting."""
+    ordered = sorted(docs, key=lambda d: (d.get("date") or "", d["id"]))
+    seqs = [[analyze(f) for f in entity_aliases(d)] + [analyze(d["title"]), analyze(d["body"])]
+            for d in ordered]
+    lengths = [(len(s[-2]), len(s[-1]), sum(map(len, s[:-2]))) for s in seqs]
+    n = len(ordered)
+    averages = [stable_average(sum(row[i] for row in lengths), n) for i in range(3)]
+    boosts = (settings.title_boost, 1.0, settings.alias_boost)
+    terms: dict[str, tuple[list, list, list]] = defaultdict(lambda: ([], [], []))
+    pairs: dict[str, tuple[list, list, list]] = defaultdict(lambda: ([], [], []))
+
+    def pair_list(seq: list[str]) -> list[str]:
+        return [f"{a} {b}" for a, b in zip(seq, seq[1:], strict=False)]
+
+    for number, s in enumerate(seqs):
+        for table, unit in ((terms, lambda q: q), (pairs, pair_list)):
+            fields = [Counter(unit(s[-2])), Counter(unit(s[-1])), Counter()]
+            for form in s[:-2]:
+                fields[2].update(unit(form))
+            score: dict[str, float] = defaultdict(float)
+            for slot, counts in enumerate(fields):
+                norm = K1 * ((1 - B) + B * lengths[number][slot] / averages[slot])
+                for key, count in counts.items():
+                    tf = count * boosts[slot]
+                    score[key] += tf * (K1 + 1) / (tf + norm)
+            for key, value in score.items():
+                table[key][0].append(number)
+                table[key][1].append(min(IMPACT_MAX, max(1, int(np.ceil(value / IMPACT_STEP)))))
+        starts: dict[str, list[int]] = defaultdict(list)
+        offset = 0
+        for seq in s:
+            for i, key in enumerate(pair_list(seq)):
+                starts[key].append(offset + i)
+            offset += len(seq) + 1
+        for key, where in starts.items():
+            pairs[key][2].append(where)
+    return dict(terms), dict(pairs)
+
+
+def _entries(out: Path, prefix: str) -> dict[str, tuple[int, bytes]]:
+    """Read every entry of the t- or w- shards of an export: key → (df, record bytes)."""
+    def load(path: Path) -> Any:
+        text = path.read_text(encoding="utf-8")
+        return json.loads(text[text.index(",") + 1 : text.rindex(")")])
+
+    found = {}
+    for path in out.glob(f"{prefix}-*.js"):
+        data = load(path)
+        for key, value in zip(data[::2], data[1::2], strict=True):
+            record = value[1]
+            if isinstance(record, list):
+                record = "".join(load(out / f"{part}.js") for part in record)
+            found[key] = (value[0], base64.b64decode(record), *value[2:])
+    return found
+
+
+@pytest.mark.parametrize("budget", [None, 300])
+def test_export_records_are_the_reference_postings(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, budget: int | None
+) -> None:
+    if budget:  # tiny partitions: frequent first terms are cut by second term
+        monkeypatch.setattr(postings_module, "PARTITION_TOKENS", budget)
+    settings = SearchSettings(shard_bytes=600, pair_shard_bytes=900, part_bytes=300)
+    build_index(DOCS, tmp_path / "index", settings)
+    out = tmp_path / "out"
+    export_client_index(tmp_path / "index", out, settings)
+    terms, pairs = _reference(DOCS, settings)
+    # The counts of the top facet values that a one-word query shows, per term.
+    ordered = sorted(DOCS, key=lambda d: (d.get("date") or "", d["id"]))
+    tops = []
+    for kind in ("actors", "locations"):
+        members = Counter(slug for d in ordered for slug in {e["slug"] for e in d[kind]})
+        tops += [(kind, slug) for slug in sorted(members, key=lambda s: (-members[s], s))[:8]]
+    for prefix, table in (("t", terms), ("w", pairs)):
+        found = _entries(out, prefix)
+        assert sorted(found, key=js_order) == sorted(table, key=js_order)
+        for key, (docs, levels, starts) in table.items():
+            df, got, *extra = found[key]
+            want = encode_record(docs, levels, starts if prefix == "w" else None)
+            assert df == len(docs) and got[: len(want)] == want, key
+            if prefix == "t":
+                counts = [sum(any(e["slug"] == slug for e in ordered[d][kind]) for d in docs)
+                          for kind, slug in tops]
+                assert extra == [counts], key
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_chunked_analysis_is_the_analysis(seed: int) -> None:
+    rng = random.Random(seed)
+    alphabet = "aàeéioœuçAÉ’'`´-.,;  \u00a0\u2009\n\t¨½ﬁＡ0123456789«»ßİ"
+    vocab = Vocabulary([])
+    for _ in range(300):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 60)))
+        assert [vocab.terms[i] for i in vocab.ids_of(text)] == analyze(text), repr(text)
+
+
+def _averages(docs: list[dict[str, Any]]) -> list[float]:
+    lengths = [(len(analyze(d["title"])), len(analyze(d["body"])),
+                sum(len(analyze(f)) for f in entity_aliases(d))) for d in docs]
+    return [stable_average(sum(row[i] for row in lengths), len(docs)) for i in range(3)]
+
+
+def _links(folder: Path) -> dict[str, int]:
+    return {p.name: p.stat().st_ino for p in folder.iterdir()}
+
+
+def test_nothing_changed_writes_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    index_dir, first = tmp_path / "index", tmp_path / "build1" / "idx"
+    build_index(CORPUS, index_dir, SMALL)
+    export_client_index(index_dir, first, SMALL)
+    assert build_index(list(reversed(CORPUS)), index_dir, SMALL)["added"] == 0
+
+    def no_build(*args: object) -> None:
+        raise AssertionError("an unchanged index was exported again")
+
+    monkeypatch.setattr(export_module, "_build", no_build)
+    # Into the same folder: nothing written.
+    before = {p.name: p.stat().st_mtime_ns for p in first.iterdir()}
+    export_client_index(index_dir, first, SMALL)
+    assert {p.name: p.stat().st_mtime_ns for p in first.iterdir()} == before
+    # Into a fresh folder beside the previous output: every file is a hard link.
+    second = tmp_path / "build2" / "idx"
+    files = export_client_index(index_dir, second, SMALL, previous_dir=first)
+    assert _links(second) == _links(first) and {p.name for p in files} == set(before)
+
+
+def test_one_new_dispatch_writes_only_new_files(tmp_path: Path) -> None:
+    index_dir, first = tmp_path / "index", tmp_path / "build1" / "idx"
+    settings = SearchSettings(card_group_blocks=8, shard_bytes=1000, pair_shard_bytes=2000)
+    build_index(DOCS, index_dir)
+    export_client_index(index_dir, first, settings)
+    # A dispatch that leaves the (rounded) field length averages as they are, as nearly
+    # every new dispatch does in an archive of thousands.
+    newest = next(
+        {**doc, "id": "d99", "url": "depeches/d99.html", "date": "2025-01-01"}
+        for doc in synthetic_dispatches(340)[300:]
+        if _averages([*DOCS, doc]) == _averages(DOCS)
+    )
+    counts = build_index([*DOCS, newest], index_dir)
+    assert counts["added"] == 1 and counts["kept"] == len(DOCS)
+    second = tmp_path / "build2" / "idx"
+    export_client_index(index_dir, second, settings, previous_dir=first)
+    old, new = _links(first), _links(second)
+    linked = {name for name, inode in new.items() if old.get(name) == inode}
+    written = set(new) - linked
+    # Only new names are written (a name is a content hash); the old card groups, and
+    # the shards that hold none of the new dispatch's words, are links to the old files.
+    assert "manifest.js" in written and all(name not in old for name in written - {"manifest.js"})
+    assert any(name.startswith("c0-") for name in linked)
+    assert sum(name.startswith(("t-", "w-")) for name in linked) > 5
+    # The same bytes as an export from scratch of the same dispatches.
+    scratch = tmp_path / "scratch"
+    build_index([newest, *DOCS], tmp_path / "index2")
+    export_client_index(tmp_path / "index2", scratch, settings)
+    assert {p.name: p.read_bytes() for p in scratch.iterdir()} == {
+        p.name: p.read_bytes() for p in second.iterdir()}
+
+
+def test_half_written_file_is_not_trusted(tmp_path: Path) -> None:
+    index_dir, out = tmp_path / "index", tmp_path / "idx"
+    build_index(CORPUS, index_dir, SMALL)
+    export_client_index(index_dir, out, SMALL)
+    shard = sorted(out.glob("t-*.js"))[0]
+    good = shard.read_bytes()
+    # A killed export: a file cut short, and no record of a finished export.
+    shard.write_bytes(good[:10])
+    (index_dir / export_module.STATE_FILE).unlink()
+    (out / "manifest.js").unlink()
+    export_client_index(index_dir, out, SMALL)
+    assert shard.read_bytes() == good
+
+
+def test_whoosh_follows_the_store(tmp_path: Path) -> None:
+    index_dir = tmp_path / "index"
+    build_index(CORPUS, index_dir)
+    assert "d01" in search(index_dir, "Idlib").ids
+    newest = {**CORPUS[0], "id": "d99", "url": "depeches/d99.html", "date": "2025-01-01",
+              "title": "Trêve fragile", "body": "Une trêve fragile tient à Zabadani."}
+    build_index([*CORPUS[1:], newest], index_dir)
+    assert search(index_dir, "Zabadani").ids == ["d99"]
+    assert "d01" not in search(index_dir, "Idlib").ids
+    os.utime(index_dir)  # no change: the Whoosh index is left as it is
+    assert search(index_dir, "Zabadani").ids == ["d99"]
