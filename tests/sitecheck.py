@@ -17,9 +17,15 @@ def build_site(out: Path, cache: Path, **overrides: object) -> Path:
     from pelican import Pelican
     from pelican.settings import read_settings
 
+    import locale
+
     override = {"OUTPUT_PATH": str(out), "DISPATCH_CACHE_PATH": str(cache), **overrides}
     settings = read_settings(str(ROOT / "pelicanconf.py"), override=override)
-    Pelican(settings).run()
+    saved = locale.setlocale(locale.LC_ALL)
+    try:
+        Pelican(settings).run()
+    finally:  # Pelican sets LOCALE ("C"): later subprocesses would decode as ASCII
+        locale.setlocale(locale.LC_ALL, saved)
     return out
 
 

@@ -106,10 +106,14 @@ def unelide(token: str) -> str:
     return token.replace("'", "")
 
 
+MAX_STEMMED = 100  # longer "words" (scraped junk) are kept whole, in both ports
+
+
 def stem(word: str) -> str:
     """Stem a folded, unelided word with the Snowball French stemmer."""
-    if any(ord(char) > 0xFFFF for char in word):
-        # JavaScript counts these characters twice: the stemmer's regions would differ.
+    if len(word) > MAX_STEMMED or any(ord(char) > 0xFFFF for char in word):
+        # JavaScript counts astral characters twice: the stemmer's regions would differ.
+        # No French word is 100 letters long, and the stemmer is quadratic in word length.
         return word
     try:
         return str(_STEMMER.stem(word))

@@ -17,7 +17,7 @@ from dispatch_cleaning.cleaner import clean
 from dispatch_cleaning.errors import DispatchError
 from dispatch_cleaning.reader import SUFFIXES, read_dispatch
 from dispatch_cleaning.rules import RULES_VERSION
-from entity_tags.tagger import Tagger
+from entity_tags.tagger import TagResult, Tagger
 
 logger = logging.getLogger(__name__)
 
@@ -50,7 +50,7 @@ def discover(folder: Path) -> list[Path]:
     found = [
         p
         for p in folder.rglob("*")
-        if p.is_file() and p.suffix.lower() in SUFFIXES and not p.name.startswith(".")
+        if p.is_file() and p.suffix.lower() in SUFFIXES
     ]
     return sorted(found, key=lambda p: p.relative_to(folder).as_posix())
 
@@ -157,6 +157,9 @@ def process(
     misses: list[tuple[int, str, Path]] = []
     for path in paths:
         shown = path.relative_to(root).as_posix()
+        if path.name.startswith("."):  # editors' and systems' hidden files: said, never built
+            slots.append(Failure(shown, "fichier caché (nom commençant par un point) : renommez-le pour le publier"))
+            continue
         try:
             key = _file_key(path)
         except OSError as exc:
@@ -212,7 +215,18 @@ def _tag(outcome: Outcome, tagger: Tagger, cache: Cache) -> None:
             record["mentions"], record["discovered"] = tags["mentions"], tags["discovered"]
     if not pending:
         return
-    results = tagger.tag_many([(r["title"], r["paragraphs"]) for _, r in pending])
+    try:
+        results = tagger.tag_many([(r["title"], r["paragraphs"]) for _, r in pending])
+    except Exception:  # noqa: BLE001 - one dispatch the tagger chokes on never stops the build
+        logger.exception("Tagging a batch failed: tagging its dispatches one by one")
+        results = []
+        for _, r in pending:
+            try:
+                results.append(tagger.tag(r["title"], r["paragraphs"]))
+            except Exception as exc:  # noqa: BLE001
+                logger.warning("Dispatch %s left untagged: %r", r["path"], exc)
+                r.setdefault("warnings", []).append(f"entités non repérées : {exc!r}")
+                results.append(TagResult(()))
     fresh = []
     for (key, record), result in zip(pending, results, strict=True):
         tags = {

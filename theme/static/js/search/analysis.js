@@ -255,8 +255,11 @@
   /* Words outside the Basic Multilingual Plane are left whole: JavaScript counts
      their characters twice, so the stemmer's regions would not match Python's. */
   var ASTRAL = /[\uD800-\uDFFF]/;
+  /* Longer "words" are scraped junk, kept whole as in Python (MAX_STEMMED): the stemmer is
+     quadratic in word length. */
+  var MAX_STEMMED = 100;
   function stem(word) {
-    if (ASTRAL.test(word)) return word;
+    if (word.length > MAX_STEMMED || ASTRAL.test(word)) return word;
     try { return stemWord(word); } catch (e) { return word; }
   }
 
