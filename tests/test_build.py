@@ -77,7 +77,7 @@ def test_every_internal_link_resolves_is_relative_and_ends_in_html(site: Path) -
                 continue
             if not target.is_file():
                 broken.append((page.relative_to(site), url))
-            elif attr == "href" and not target.name.endswith((".html", ".xml", ".css", ".json", ".jsonl", ".csv", ".bib")):
+            elif attr == "href" and not target.name.endswith((".html", ".xml", ".css", ".json", ".jsonl", ".csv", ".bib", ".svg")):
                 not_html.append((page.relative_to(site), url))
     assert not broken, broken[:10]
     assert not absolute, absolute[:10]
