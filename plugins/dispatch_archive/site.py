@@ -8,25 +8,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from archive_charts.labels import MONTHS_FR
 from entity_tags.gazetteer import ACTOR_KINDS, PLACE_KINDS, Entity, Gazetteer
 from entity_tags.normalize import fold, slugify
 
 from .pipeline import Failure, Record
 
-MONTHS = (
-    "janvier",
-    "février",
-    "mars",
-    "avril",
-    "mai",
-    "juin",
-    "juillet",
-    "août",
-    "septembre",
-    "octobre",
-    "novembre",
-    "décembre",
-)
+MONTHS = MONTHS_FR  # one list of French month names for pages and charts
 GROUP_DIRS = {"acteur": "acteurs", "lieu": "lieux"}
 LEAD_CHARS = 240
 
