@@ -136,8 +136,16 @@ def bench(c, dispatches=1000, no_discovery=False, no_pelican=False):
 def search(c, query, acteur=None, lieu=None, de=None, a=None, limit=10):
     """Search the archive's Whoosh index (built by `invoke build`): ranked results with snippets."""
     from archive_search.cli import run_search_cli
+    from dispatch_archive.inspect import load_settings
 
-    print(run_search_cli(ROOT, SETTINGS, query, acteur=acteur, lieu=lieu, de=de, a=a, limit=int(limit)))
+    settings = load_settings(SETTINGS)
+    # Same place as the build puts it (archive_search/__init__.py): SEARCH_INDEX_DIR, else the cache.
+    index_dir = Path(settings.get("SEARCH_INDEX_DIR") or Path(settings.get("DISPATCH_CACHE_PATH", ".cache")) / "search" / "whoosh")
+    if not index_dir.is_absolute():
+        index_dir = ROOT / index_dir
+    status = run_search_cli(query, index_dir, acteur=acteur, lieu=lieu, de=de, a=a, limit=int(limit))
+    if status:
+        sys.exit(status)
 
 
 @task(name="bench-search", help={"dispatches": "How many synthetic dispatches.",
