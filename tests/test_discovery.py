@@ -159,6 +159,31 @@ def test_acronym_learned_from_long_name() -> None:
     ]
 
 
+def test_a_long_name_with_many_particles_and_its_acronym_is_one_entity() -> None:
+    """Particles do not count towards the name-length limit: a ten-word name of six
+    significant words, closed by its acronym, is a name and the acronym names it."""
+    long = "Union des comités de coordination de la Ghouta - Secteur est"
+    blocks = [
+        "Titre",
+        f"Les volontaires de l'{long} (UCCG-SE) ont dégagé les décombres.",
+        "L'UCCG-SE réclame un accès pour les ambulances.",
+    ]
+    result = run(blocks, [(1, long, "ORG"), (1, "UCCG-SE", "ORG"), (2, "UCCG-SE", "ORG")])
+    assert names(result) == {long}
+    slug = result.discovered[0].slug
+    assert sorted(m.text for m in result.mentions if m.slug == slug) == [
+        "UCCG-SE",
+        "UCCG-SE",
+        long,
+    ]
+
+
+def test_a_run_on_span_is_not_a_name() -> None:
+    span = "Conseil Rebelles Armée Nord Province Camps Villages Brigades Routes"
+    result = run(["Titre", f"Le {span} a été visé."], [(1, span, "ORG")])
+    assert not result.discovered
+
+
 def test_acronym_of_a_known_name_maps_to_the_known_entity() -> None:
     blocks = [
         "Titre",

@@ -59,12 +59,14 @@ from .vocabulary import (
 
 logger = logging.getLogger(__name__)
 
-VERSION = "discovery-7"
+VERSION = "discovery-8"
 # Below this many words per worker, forking processes costs more than it saves (measured on
 # content/dispatches, see docs/tagging.md): one process then tags the whole batch.
 MIN_WORDS_PER_PROCESS = 40_000
 BATCH_SIZE = 64  # texts per nlp.pipe batch: paragraphs are short, larger batches only pad more
-MAX_NAME_WORDS = 8  # longer model spans are run-on sentences, not names
+MAX_NAME_WORDS = 8  # more significant words than this: a run-on sentence, not a name
+# (particles do not count: « Front populaire de libération de la Palestine - Commandement
+# général » is six significant words and nine in all)
 
 Span = tuple[int, int, int, str]  # block, start, end, spaCy label
 
@@ -511,7 +513,9 @@ def _rejected(name: str, before: str, after: str, gazetteer: Gazetteer) -> bool:
         return True  # single characters, numbers, lowercase-only spans
     if _DIGITS.search(name) and len(words) == 1:
         return True
-    if len(words) > MAX_NAME_WORDS or any(c in name for c in "@/\\|#=<>{}[]_"):
+    if len(canonical.content_tokens(name)) > MAX_NAME_WORDS or any(
+        c in name for c in "@/\\|#=<>{}[]_"
+    ):
         return True
     if _CREDIT_BEFORE.search(before[-30:]) or _CREDIT_AFTER.search(after[:30]):
         return True  # « Sputnik. Anton Denisov », « Anton Denisov / AFP »
