@@ -69,3 +69,29 @@ def test_added_and_removed_dispatches(resident: Resident) -> None:
     assert not page.exists()
     assert "une trêve fragile" not in (out / "lieux/idleb.html").read_text(encoding="utf-8")
     assert resident.poll() is None  # nothing changed since
+
+
+def test_a_full_build_after_an_update_matches_a_fresh_build(resident: Resident, tmp_path: Path) -> None:
+    """Pages the resident process rewrote are not trusted by a stale render manifest: a full
+    build into the same folder afterwards gives the bytes of a build from scratch."""
+    out = resident.build.output_path
+    new = resident.folder / "zz_plus_un.txt"
+    new.write_text(
+        "Date: 2021-05-26\n\nDamas : Bachar al-Assad réélu pour un quatrième mandat\n\n"
+        "Le président Bachar al-Assad a été réélu avec 95,1 % des voix, a annoncé le Parlement à Damas.\n",
+        encoding="utf-8",
+    )
+    try:
+        assert resident.poll() is not None
+        page = out / "acteurs/bachar-al-assad.html"
+        assert "quatrième mandat" in page.read_text(encoding="utf-8")
+    finally:
+        new.unlink()
+    resident.build.read()  # a full build into the same folder, with the manifest of the update
+    resident.build.write()
+    resident.snapshot = resident.snapshot.take(resident.folder)
+    resident.records = {r["path"]: r for r in resident.build.outcome.records}
+    fresh = Resident(resident.build.prepared, resident.build.content_path, ROOT / "theme", tmp_path / "out")
+    fresh.full()
+    for path in ("acteurs/bachar-al-assad.html", "lieux/damas.html", "index.html"):
+        assert (out / path).read_bytes() == (tmp_path / "out" / path).read_bytes(), path

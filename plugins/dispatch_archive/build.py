@@ -12,7 +12,7 @@ import shutil
 import time
 import zlib
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Container, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -30,6 +30,7 @@ from .site import GROUP_DIRS, Site, build_site, lead_of
 
 logger = logging.getLogger(__name__)
 
+MANIFEST_NAME = "render-manifest.json"  # in the cache folder: output path -> key of its inputs
 FEEDS_VERSION = "feeds-1"  # bump when feeds.py changes what it writes
 
 
@@ -85,6 +86,8 @@ class ArchiveBuild:
     written_paths: list[str] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
     tagger: Tagger | None = None  # made on first use; a resident process keeps its loaded model
+    manifest: dict[str, str] = field(default_factory=dict)  # output path -> key of its inputs
+    salt: str = ""  # hash of the templates and settings, part of every key
 
     @property
     def cache_dir(self) -> Path:
@@ -127,7 +130,7 @@ class ArchiveBuild:
         """
         assert self.site is not None, "read() comes before write()"
         started = time.perf_counter()
-        manifest_path = self.cache_dir / "render-manifest.json"
+        manifest_path = self.cache_dir / MANIFEST_NAME
         previous = os.environ.get(PREVIOUS_ENV)
         previous_dir = Path(previous) if previous else self.output_path
         old_manifest = _load_manifest(manifest_path, previous_dir)
@@ -166,14 +169,18 @@ class ArchiveBuild:
                 rewritten += write_if_changed(self.output_path, path, data)
             manifest[path] = key
             paths.append(path)
-        _save_manifest(manifest_path, manifest, self.output_path)
+        save_manifest(manifest_path, manifest, self.output_path)
+        self.manifest, self.salt = manifest, salt  # `invoke regenerate` renders from here on
         self.written_paths = sorted(paths)
         self.stats = {"files": len(paths), "rewritten": rewritten, "reused": reused, "workers": workers}
         self.timings["render_write"] = time.perf_counter() - started
         return rewritten
 
-    def feed_jobs(self) -> Iterator[tuple[str, str, Callable[[], bytes]]]:
-        """(path, key of its inputs, maker) for the archive's Atom feed and one per entity."""
+    def feed_jobs(
+        self, entities: Container[str] | None = None
+    ) -> Iterator[tuple[str, str, Callable[[], bytes]]]:
+        """(path, key of its inputs, maker) for the archive's Atom feed and one per entity
+        (only those of entities, when given)."""
         site = self.site
         assert site is not None
         limit = self.prepared.dispatch.feed_items
@@ -186,11 +193,13 @@ class ArchiveBuild:
                 (site.dispatches[i].url, site.dispatches[i].record["sha256"], site.dispatches[i].entities)
                 for i in shown
             ]
-            key = _job_key(FEEDS_VERSION, path, {"t": title, "u": url, "p": page_url, "i": inputs})
+            key = job_key(FEEDS_VERSION, path, {"t": title, "u": url, "p": page_url, "i": inputs})
             return path, key, lambda: atom_feed(site, title, path, page_url, items, url, limit)
 
         yield feed(name, "feeds/all.atom.xml", "index.html", list(range(len(site.dispatches))))
         for slug, page in sorted(site.entities.items()):
+            if entities is not None and slug not in entities:
+                continue
             folder = GROUP_DIRS[page.entity.group]
             path = f"feeds/{folder}/{slug}.atom.xml"
             yield feed(f"{name} — {page.entity.name}", path, page.url, page.dispatches)
@@ -309,7 +318,7 @@ def _render_part(part: int) -> _Part:
     for job in build.jobs():
         if not _mine(job.path, part, workers):
             continue
-        key = _job_key(salt, job.template, job.context)
+        key = job_key(salt, job.template, job.context)
         if not keep_previous(job.path, key):
             out.rewritten += write_if_changed(build.output_path, job.path, render_job(env, job))
         out.manifest[job.path] = key
@@ -324,12 +333,24 @@ def _render_part(part: int) -> _Part:
     return out
 
 
-def _job_key(salt: str, template: str, context: Mapping[str, Any]) -> str:
+class _KeyWriter:
+    """A file-like sink that hashes what a pickler writes into it."""
+
+    def __init__(self, salt: str, template: str) -> None:
+        self.digest = hashlib.blake2b(f"{salt}\0{template}\0".encode(), digest_size=16)
+        self.write = self.digest.update
+
+
+def job_key(salt: str, template: str, context: Mapping[str, Any]) -> str:
     # Pickle, not JSON: several times faster on these nested dicts, and as deterministic,
-    # since contexts are built in a fixed order from plain values.
-    digest = hashlib.blake2b(f"{salt}\0{template}\0".encode(), digest_size=16)
-    digest.update(pickle.dumps(context, protocol=5))
-    return digest.hexdigest()
+    # since contexts are built in a fixed order from plain values. The memo is off (« fast »):
+    # with it, a string shared twice in one run and two equal strings in another pickle to
+    # different bytes, and a cold build's keys would not match a warm build's.
+    sink = _KeyWriter(salt, template)
+    pickler = pickle.Pickler(sink, protocol=5)
+    pickler.fast = True
+    pickler.dump(context)
+    return sink.digest.hexdigest()
 
 
 def _templates_salt(folder: Path, globals_: Mapping[str, Any]) -> str:
@@ -374,7 +395,7 @@ def _load_manifest(path: Path, previous_dir: Path) -> dict[str, str]:
     return entries if isinstance(entries, dict) else {}
 
 
-def _save_manifest(path: Path, manifest: Mapping[str, str], output: Path) -> None:
+def save_manifest(path: Path, manifest: Mapping[str, str], output: Path) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(".tmp")
     data = {"dir": _identity(output), "entries": dict(manifest)}

@@ -26,6 +26,7 @@ from .site import (
     french_date,
     kind_label,
     lead_of,
+    link_chip,
     month_label,
 )
 
@@ -280,7 +281,7 @@ def _entity_pages(
                 }
             for child in site.gazetteer.children(e.slug):
                 if child.slug in site.entities:
-                    children.append(chip(site.entities[child.slug]))
+                    children.append(link_chip(site.entities[child.slug]))
         months = site.months(page.dispatches)
         base = f"{GROUP_DIRS[group]}/{e.slug}"
         near = figures.neighbours(page) if group == "lieu" else []
@@ -313,7 +314,7 @@ def _entity_pages(
             "months": [{"key": k, "label": month_label(k), "count": n} for k, n in sorted(months.items())],
             "timeline": figures.timeline(dict(months), title=f"Dépêches citant {e.name}"),
             "map": place_map,
-            "neighbours": [dict(chip(n.page), km=n.km) for n in near] if place_map else [],
+            "neighbours": [dict(link_chip(n.page), km=n.km) for n in near] if place_map else [],
             "feed": f"feeds/{GROUP_DIRS[group]}/{e.slug}.atom.xml",
             "data": f"donnees/{GROUP_DIRS[group]}/{e.slug}.json",
             "meta": {"type": "website", "description": _entity_description(page, dates)},

@@ -6,6 +6,7 @@ import hashlib
 import json
 import logging
 import multiprocessing
+import os
 import sqlite3
 import time
 from collections.abc import Iterable, Iterator, Sequence
@@ -47,12 +48,13 @@ def discover(folder: Path) -> list[Path]:
     """Raw dispatch files below folder, sorted by path; sidecars and READMEs are not dispatches."""
     if not folder.is_dir():
         return []
-    found = [
-        p
-        for p in folder.rglob("*")
-        if p.is_file() and p.suffix.lower() in SUFFIXES
-    ]
+    found = [p for p in folder.rglob("*") if p.is_file() and is_dispatch(p.name)]
     return sorted(found, key=lambda p: p.relative_to(folder).as_posix())
+
+
+def is_dispatch(name: str) -> bool:
+    """True for a raw dispatch's file name (by its suffix), false for sidecars and READMEs."""
+    return os.path.splitext(name)[1].lower() in SUFFIXES
 
 
 class Cache:

@@ -20,9 +20,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .build import ArchiveBuild, Prepared, make_tagger
+from .build import MANIFEST_NAME, ArchiveBuild, Prepared, job_key, make_tagger, save_manifest
 from .pages import build_jobs
-from .pipeline import Cache, Failure, Record, discover, process
+from .pipeline import Cache, Failure, Record, is_dispatch, process
 from .render import make_environment, render_job, write_if_changed
 from .site import GROUP_DIRS, Site, build_site
 
@@ -40,20 +40,34 @@ class Snapshot:
     @classmethod
     def take(cls, folder: Path) -> Snapshot:
         files: dict[str, tuple[int, int]] = {}
-        for dirpath, _dirs, names in os.walk(folder):
-            for name in names:
-                path = os.path.join(dirpath, name)
+        pending = [("", str(folder))]
+        while pending:
+            prefix, where = pending.pop()
+            try:
+                entries = list(os.scandir(where))
+            except (FileNotFoundError, NotADirectoryError):
+                continue
+            for entry in entries:
+                rel = prefix + entry.name
                 try:
-                    stat = os.stat(path)
+                    if entry.is_dir(follow_symlinks=False):
+                        pending.append((rel + "/", entry.path))
+                    elif entry.is_file():
+                        stat = entry.stat()
+                        files[rel] = (stat.st_size, stat.st_mtime_ns)
                 except FileNotFoundError:
                     continue
-                files[os.path.relpath(path, folder)] = (stat.st_size, stat.st_mtime_ns)
         return cls(files)
 
     def changed(self, newer: Snapshot) -> set[str]:
         """Relative paths added, removed or modified (a sidecar counts for its dispatch)."""
         paths = {p for p in self.files.keys() | newer.files.keys() if self.files.get(p) != newer.files.get(p)}
-        return {str(Path(p).with_suffix("")) for p in paths}
+        return {_stem(p) for p in paths}
+
+
+def _stem(path: str) -> str:
+    """A relative path without its suffix: a dispatch and its sidecar share it."""
+    return os.path.splitext(path)[0]
 
 
 def touched_paths(site: Site, slugs: Iterable[str], entities: Iterable[str], dates: Iterable[str | None]) -> Callable[[str], bool]:
@@ -122,17 +136,20 @@ class Resident:
         started = time.perf_counter()
         site = self.build.site
         assert site is not None
-        old = {d.record["path"]: d for d in site.dispatches if str(Path(d.record["path"]).with_suffix("")) in stems}
+        old = {d.record["path"]: d for d in site.dispatches if _stem(d.record["path"]) in stems}
         before_entities = {s for d in old.values() for s in d.entities}
         before_dates = {d.date for d in old.values()}
         before_slugs = {d.slug for d in old.values()}
         for path in list(self.records):
-            if str(Path(path).with_suffix("")) in stems:
+            if _stem(path) in stems:
                 del self.records[path]
         for path in list(self.failures):
-            if str(Path(path).with_suffix("")) in stems:
+            if _stem(path) in stems:
                 del self.failures[path]
-        paths = [p for p in discover(self.folder) if str(p.relative_to(self.folder).with_suffix("")) in stems]
+        paths = sorted(
+            (self.folder / p for p in self.snapshot.files if _stem(p) in stems and is_dispatch(p)),
+            key=lambda p: p.relative_to(self.folder).as_posix(),
+        )
         cache = Cache(self.build.cache_dir / "dispatches.sqlite")
         try:
             outcome = process(paths, self.folder, self.tagger, cache)
@@ -155,16 +172,29 @@ class Resident:
             before_dates | {d.date for d in new},
         )
         rewritten = rendered = 0
+        keys = self.build.manifest
+        manifest_path = self.build.cache_dir / MANIFEST_NAME
+        manifest_path.unlink(missing_ok=True)  # files change from here on: trust none until saved
         for job in build_jobs(site, self.build.prepared.dispatch, self.build.prepared.entity, prune=wanted):
             if not wanted(job.path):
                 continue
+            key = job_key(self.build.salt, job.template, job.context)
+            if keys.get(job.path) == key:
+                continue  # its data did not change: the page stays as it is
             rendered += 1
             rewritten += write_if_changed(self.build.output_path, job.path, render_job(self.env, job))
-        for path, _key, make in self.build.feed_jobs():
-            if path == "feeds/all.atom.xml" or any(path.endswith(f"/{s}.atom.xml") for s in before_entities | {s for d in new for s in d.entities}):
+            keys[job.path] = key
+        touched = before_entities | {s for d in new for s in d.entities}
+        for path, key, make in self.build.feed_jobs(entities=touched):
+            if keys.get(path) != key:
                 rewritten += write_if_changed(self.build.output_path, path, make())
+                keys[path] = key
         for slug in before_slugs - {d.slug for d in site.dispatches}:
             (self.build.output_path / f"depeches/{slug}.html").unlink(missing_ok=True)
+            keys.pop(f"depeches/{slug}.html", None)
+        # The next full build starts from these keys: pages rendered here are trusted, pages
+        # whose data moved without being rendered here (rankings, exports) differ and are redone.
+        save_manifest(manifest_path, keys, self.build.output_path)
         return {
             "changed": sorted(stems),
             "read_tag_s": round(read_s, 3),

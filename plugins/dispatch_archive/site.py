@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from collections import Counter, defaultdict
 from collections.abc import Sequence
@@ -66,7 +67,7 @@ class Dispatch:
     @property
     def sort_key(self) -> tuple[str, str, str]:
         """Oldest first; undated sort before every date."""
-        return (self.date or "", fold(self.record["title"]), self.record["path"])
+        return (self.date or "", _folded(self.record["title"]), self.record["path"])
 
 
 @dataclass
@@ -125,6 +126,12 @@ class Site:
     def months(self, indices: Sequence[int]) -> Counter[str]:
         """Dated dispatches among indices, counted by month ("2018-09")."""
         return Counter(d.date[:7] for d in (self.dispatches[i] for i in indices) if d.date)
+
+
+@functools.lru_cache(maxsize=1 << 18)
+def _folded(title: str) -> str:
+    """fold(title), remembered: a resident process sorts the same titles at every change."""
+    return fold(title)
 
 
 def build_site(records: Sequence[Record], failures: Sequence[Failure], gazetteer: Gazetteer) -> Site:
@@ -210,8 +217,21 @@ def _card(site: Site, index: int) -> dict[str, Any]:
         "date_label": french_date(d.date),
         "source": d.record.get("source"),
         "lead": lead_of(d.record["paragraphs"]),
-        "places": [chip(site.entities[s]) for s in places],
-        "actors": [chip(site.entities[s]) for s in actors],
+        "places": [link_chip(site.entities[s]) for s in places],
+        "actors": [link_chip(site.entities[s]) for s in actors],
+    }
+
+
+def link_chip(page: EntityPage) -> dict[str, Any]:
+    """A link to an entity that shows no count (cards, neighbours, children). Without the
+    archive-wide count in its data, a page of cards does not change, and is not rendered
+    again, when another dispatch names one of its entities."""
+    return {
+        "name": page.entity.name,
+        "url": page.url,
+        "kind": page.entity.kind,
+        "group": page.entity.group,
+        "verified": page.entity.verified,
     }
 
 
