@@ -178,6 +178,25 @@ def test_a_long_name_with_many_particles_and_its_acronym_is_one_entity() -> None
     ]
 
 
+def test_a_long_form_the_model_missed_is_found_from_its_acronym() -> None:
+    """Capitalised words whose initials spell the acronym that follows them make one
+    organisation, even when the model saw only a place inside them."""
+    blocks = [
+        "Titre",
+        "Selon le réseau Damas Under Fire Network (DUFN), les raids ont repris.",
+        "Le DUFN publie chaque soir un bilan.",
+    ]
+    result = run(blocks, [(1, "Damas", "LOC"), (2, "DUFN", "ORG")])
+    assert names(result) == {"Damas Under Fire Network"}
+    assert "damas" not in slugs(result)  # a place inside an organisation's name gives nothing
+    slug = result.discovered[0].slug
+    assert sorted(m.text for m in result.mentions if m.slug == slug) == [
+        "DUFN",
+        "DUFN",
+        "Damas Under Fire Network",
+    ]
+
+
 def test_a_run_on_span_is_not_a_name() -> None:
     span = "Conseil Rebelles Armée Nord Province Camps Villages Brigades Routes"
     result = run(["Titre", f"Le {span} a été visé."], [(1, span, "ORG")])

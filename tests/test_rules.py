@@ -32,6 +32,14 @@ REMOVED = [
     ),
     ("Député turc Ankara doit établir un canal de dialogue avec Assad Sputnik. Anton Denisov", "accroche-creditee"),
     ("Moscou dénonce les frappes occidentales en Syrie © AFP 2018 / Louai Beshara", "accroche-creditee"),
+    # legende-creditee: a caption closed by its credit (written for this test, not copied)
+    ("Des habitants fuient Alep-Est, le 7 décembre 2016. (Photo : Karam Al-Masri / AFP)", "legende-creditee"),
+    ("Un convoi de l'ONU près de Homs, le 9 février 2014 (Photos : Yazan Homsy / Reuters)", "legende-creditee"),
+    ("Le port de Tartous vu du large, en 2017. Photo : Vasily Maximov / AFP", "legende-creditee"),
+    ("Vos réactions (3)", "commentaires"),
+    ("Tous les commentaires", "commentaires"),
+    ("Cliquez pour imprimer (ouvre dans une nouvelle fenêtre)", "partage"),
+    ("Cet article vous a plu ? Partagez-le avec vos proches", "partage"),
     # lire-aussi: teasers
     ("Lire aussi : Idleb, l'ultime bastion rebelle", "lire-aussi"),
     ("À lire aussi - Le Conseil de sécurité se réunit en urgence", "lire-aussi"),
@@ -103,6 +111,10 @@ KEPT = [
     "Accueil chaleureux pour les déplacés arrivés à Azaz, selon une ONG locale.",
     "Vidéo à l'appui, les rebelles affirment avoir abattu un hélicoptère du régime.",
     "Sources sécuritaires et témoins ont fait état de tirs nourris dans la nuit.",
+    "Le photographe a été blessé (photo : AFP) alors qu'il couvrait les combats.",
+    "Vous avez aimé la paix, avez-vous oublié la guerre ? a lancé le prêtre.",
+    "Cliquez sur le bouton rouge, disaient les instructeurs aux recrues du régime.",
+    "Les réactions internationales se sont multipliées après le bombardement.",
     "Notre dossier est complet, a assuré l'avocat des familles devant le tribunal de Coblence.",
 ]
 

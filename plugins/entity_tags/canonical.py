@@ -22,6 +22,7 @@ _QUOTES = '«»"“”„‹›'
 _EDGE = set(_QUOTES + "()[]{},;:.!?…*/|+=<>#" + " \u00a0\u202f\t\n")
 _WORD = re.compile(r"[^\s]+")
 _ACRONYM = re.compile(r"\s*\(\s*([A-Z][A-Za-z0-9&-]{0,2}[A-Z0-9][A-Za-z0-9&-]{0,6})\s*\)")
+ACRONYM_ANYWHERE = re.compile(_ACRONYM.pattern)  # searched for, not matched at an offset
 _TRAILING_ACRONYM = re.compile(r"\s*\(\s*[A-Z][A-Za-z0-9&-]{1,9}\s*\)\s*$")
 _TRAILING_LINK = re.compile(r"\s+(?:de\s+la|de\s+l'|de|du|des|d'|et|ou|à|au|aux|en|l')\s*$", re.I)
 _ELISION = re.compile(r"^(?:[lLdD]|[qQ]u|[jJ]usqu)['’ʼ]")
@@ -212,6 +213,40 @@ def acronym_after(text: str, end: int) -> str | None:
     if len(letters) < 2 or sum(c.isupper() for c in letters) < max(2, len(letters) - 2):
         return None
     return acr
+
+
+_WORD_SPAN = re.compile(r"[\w'’-]+")
+_LINK_WORDS = frozenset({"is", "of", "the", "for", "and", "et", "pour", "sur", "en", "a"})
+
+
+def long_form_before(text: str, paren: int, acronym: str) -> int | None:
+    """Where the long form of « … Long Name (ACR) » starts, the parenthesis being at paren.
+
+    The shortest run of capitalised words ending right before the parenthesis whose
+    initials spell the acronym (Schwartz and Hearst's rule, for names the model did not
+    see whole: « Raqqa is Being Slaughtered Silently (RBSS) »). Small words may sit inside
+    the run (« de », « is »), never at its start; a lowercase word ends it.
+    """
+    letters = [c for c in fold(acronym) if c.isalpha()]
+    if not 2 <= len(letters) <= 10:
+        return None
+    words = list(_WORD_SPAN.finditer(text, max(0, paren - 200), paren))
+    if not words or text[words[-1].end() : paren].strip():
+        return None
+    capitalised = 0
+    for i in range(len(words) - 1, max(-1, len(words) - len(letters) - 6), -1):
+        word = words[i].group()
+        folded = fold(word)
+        if word[:1].isupper():
+            capitalised += 1
+            if capitalised > len(letters):
+                return None
+            start = words[i].start()
+            if capitalised >= 2 and folded[:1] == letters[0] and acronym_fits(text[start:paren], acronym):
+                return start
+        elif folded.strip("-") and folded not in _SMALL_WORDS | _LINK_WORDS | _PARTICLES:
+            return None
+    return None
 
 
 def acronym_fits(long: str, acronym: str) -> bool:

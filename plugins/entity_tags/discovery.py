@@ -59,7 +59,7 @@ from .vocabulary import (
 
 logger = logging.getLogger(__name__)
 
-VERSION = "discovery-8"
+VERSION = "discovery-9"
 # Below this many words per worker, forking processes costs more than it saves (measured on
 # content/dispatches, see docs/tagging.md): one process then tags the whole batch.
 MIN_WORDS_PER_PROCESS = 40_000
@@ -743,6 +743,7 @@ def _learn_acronyms(state: _Dispatch) -> None:
             and canonical.acronym_plausible(c.name, acr)
         ):
             learned.setdefault(acr, ("new", c))
+    _long_forms(state, learned)
     if not learned:
         return
     pattern = re.compile(r"(?<![\w-])(" + "|".join(re.escape(a) for a in learned) + r")(?![\w-])")
@@ -763,6 +764,44 @@ def _learn_acronyms(state: _Dispatch) -> None:
                         block, s, e, target.name, target.group, target.kind, key=fold(target.name)
                     )
                 )
+
+
+def _long_forms(state: _Dispatch, learned: dict[str, tuple[str, Any]]) -> None:
+    """« Raqqa is Being Slaughtered Silently (RBSS) »: a parenthesised acronym that no known
+    or discovered name closes, after capitalised words whose initials spell it, makes those
+    words an organisation's name (the model saw only « Raqqa »; a place inside the name gives
+    nothing)."""
+    for block, text in enumerate(state.blocks):
+        for m in canonical.ACRONYM_ANYWHERE.finditer(text):
+            acr = m.group(1)
+            if acr in learned or state.gazetteer.lookup(acr) is not None:
+                continue
+            if canonical.acronym_after(text, m.start()) != acr:
+                continue  # not acronym-shaped enough (« (Photo) »)
+            paren = text.index("(", m.start())
+            start = canonical.long_form_before(text, paren, acr)
+            if start is None:
+                continue
+            end = len(text[:paren].rstrip())
+            name = canonical.normalise(text[start:end])
+            known = state.gazetteer.lookup(name)
+            if known is not None:
+                learned[acr] = ("known", known.slug)
+                continue
+            inside = state.overlapping(block, start, end)
+            if any(state.group_of(k) != "lieu" or k.start < start or k.end > end for k in inside):
+                continue  # a known actor inside, or a known name across the edge: not ours
+            if _rejected(name, text[:start], text[end:], state.gazetteer):
+                continue
+            if any(c.block == block and c.start < start < c.end for c in state.candidates):
+                continue  # the run starts inside another discovered name
+            state.known = [k for k in state.known if k not in inside]
+            state.candidates = [
+                c for c in state.candidates if not (c.block == block and start <= c.start and c.end <= end)
+            ]
+            candidate = _Candidate(block, start, end, name, "acteur", "organisation", key=fold(name))
+            state.candidates.append(candidate)
+            learned[acr] = ("new", candidate)
 
 
 def _nested_actors(state: _Dispatch, matcher: Any) -> None:
