@@ -198,6 +198,45 @@ def test_tiny_shards_deep_directories_and_parts(
         assert found == set(search(index_dir, query, **filters, settings=SMALL).ids), query
 
 
+def _phrases(docs: list[dict]) -> list[str]:
+    """Phrases of 2, 3 and 5+ words: common ones, across a frequent word, and found nowhere."""
+    body = docs[20]["body"].split()
+    title = docs[40]["title"].split()
+    return [
+        '"nations unies"', '"de la"', '"Bachar al-Assad"', '"bachar al"', '"al assad"',
+        '"conseil de sécurité"', '"droits de l’homme"',
+        '"Observatoire syrien des droits de l’homme"',
+        '"de la de"', '"la de la"', '"des de la"', '"assad al bachar"', '"al assad al"',
+        '"de la de la de"', '"Bachar al-Assad Bachar"', '"syrie de la"',
+        f'"{" ".join(body[10:15])}"', f'"{" ".join(body[30:37])}"', f'"{" ".join(title[:3])}"',
+        f'"{" ".join(body[10:13])} {" ".join(body[40:42])}"',  # each part present, not together
+        f'"{" ".join(body[3:5])}" bombardements',
+        f'"{" ".join(body[50:53])}" "Bachar al-Assad"',
+    ]
+
+
+def test_phrases_match_python(tmp_path: Path, page: object) -> None:
+    """Phrases of 2, 3 and 5+ words against search(): common runs answered by their own
+    record, the others by pairs and the pieces of their positions (tiny pieces, many files)."""
+    from archive_search.settings import SearchSettings
+    from archive_search.synth import synthetic_dispatches
+
+    docs = [*CORPUS, *synthetic_dispatches(400)]
+    settings = SearchSettings(shard_bytes=900, pair_shard_bytes=1500, part_bytes=400,
+                              position_part_bytes=12, phrase_min_docs=3)
+    index_dir = tmp_path / "whoosh"
+    build_sample_site(docs, tmp_path / "site", index_dir, settings, pages=False)
+    assert list((tmp_path / "site" / settings.output_dir).glob("q-*.js"))
+    assert list((tmp_path / "site" / settings.output_dir).glob("g-*.js"))
+    matched = 0
+    for query in _phrases(docs):
+        expected = search(index_dir, query, settings=settings)
+        found, status = browser_results(page, (tmp_path / "site").as_uri(), query, {})
+        assert found == set(expected.ids), query
+        matched += bool(expected.total)
+    assert matched >= 12
+
+
 def test_same_page_over_http(site: tuple[Path, Path], page: object) -> None:
     root, index_dir = site
     handler = functools.partial(_QuietHandler, directory=str(root))

@@ -106,6 +106,14 @@ def test_unknown_setting_fails_with_a_hint() -> None:
     with pytest.raises(SearchSettingsError, match="takes a int"):
         SearchSettings.from_settings({"SEARCH_PAGE_SIZE": "10"})
     assert SearchSettings.from_settings({"SEARCH_PAGE_SIZE": 20, "OTHER": 1}).page_size == 20
+    assert SearchSettings.from_settings({}).whoosh is True
+    assert SearchSettings.from_settings({"SEARCH_WHOOSH": False}).whoosh is False
+    with pytest.raises(SearchSettingsError, match="takes a bool"):
+        SearchSettings.from_settings({"SEARCH_WHOOSH": "yes"})
+    with pytest.raises(SearchSettingsError, match="takes a int"):
+        SearchSettings.from_settings({"SEARCH_PHRASE_MIN_DOCS": True})
+    with pytest.raises(SearchSettingsError, match="at least 1"):
+        SearchSettings.from_settings({"SEARCH_POSITION_PART_BYTES": 0})
 
 
 def test_every_setting_is_documented() -> None:

@@ -33,7 +33,9 @@ from archive_search.postings import (
     B,
     Batch,
     encode_batch,
+    encode_positions,
     encode_record,
+    encode_starts,
     stable_average,
 )
 from archive_search.query import search
@@ -76,8 +78,10 @@ def test_encode_batch_agrees_with_encode_record(impacts: bool, positions: bool) 
         assert len(got) == (len(want) + 2) // 3 * 3 and not any(got[len(want) :])
 
 
-def _reference(docs: list[dict[str, Any]], settings: SearchSettings) -> tuple[dict, dict]:
-    """The former export's postings: key → (docs, levels, starts), a loop per posting."""
+def _reference(docs: list[dict[str, Any]], settings: SearchSettings
+               ) -> tuple[dict, dict, dict]:
+    """The former export's postings: key → (docs, levels, starts), a loop per posting;
+    the third table holds every run of 3 to 8 words (filtered by df by the caller)."""
     ordered = sorted(docs, key=lambda d: (d.get("date") or "", d["id"]))
     seqs = [[analyze(f) for f in entity_aliases(d)] + [analyze(d["title"]), analyze(d["body"])]
             for d in ordered]
@@ -87,12 +91,16 @@ def _reference(docs: list[dict[str, Any]], settings: SearchSettings) -> tuple[di
     boosts = (settings.title_boost, 1.0, settings.alias_boost)
     terms: dict[str, tuple[list, list, list]] = defaultdict(lambda: ([], [], []))
     pairs: dict[str, tuple[list, list, list]] = defaultdict(lambda: ([], [], []))
+    runs: dict[str, tuple[list, list, list]] = defaultdict(lambda: ([], [], []))
 
     def pair_list(seq: list[str]) -> list[str]:
         return [f"{a} {b}" for a, b in zip(seq, seq[1:], strict=False)]
 
+    def run_list(seq: list[str]) -> list[str]:
+        return [" ".join(seq[i : i + n]) for n in range(3, 9) for i in range(len(seq) - n + 1)]
+
     for number, s in enumerate(seqs):
-        for table, unit in ((terms, lambda q: q), (pairs, pair_list)):
+        for table, unit in ((terms, lambda q: q), (pairs, pair_list), (runs, run_list)):
             fields = [Counter(unit(s[-2])), Counter(unit(s[-1])), Counter()]
             for form in s[:-2]:
                 fields[2].update(unit(form))
@@ -113,7 +121,7 @@ def _reference(docs: list[dict[str, Any]], settings: SearchSettings) -> tuple[di
             offset += len(seq) + 1
         for key, where in starts.items():
             pairs[key][2].append(where)
-    return dict(terms), dict(pairs)
+    return dict(terms), dict(pairs), dict(runs)
 
 
 def _entries(out: Path, prefix: str) -> dict[str, tuple[int, bytes]]:
@@ -133,34 +141,81 @@ def _entries(out: Path, prefix: str) -> dict[str, tuple[int, bytes]]:
     return found
 
 
+def _positions(out: Path, value: Any, df: int) -> list[tuple[int, bytes]]:
+    """Return a pair's position pieces in q- files: (first posting, bytes)."""
+    pieces = []
+    for first, key in zip(value[::2], value[1::2], strict=True):
+        text = (out / f"{key}.js").read_text(encoding="utf-8")
+        pieces.append((first, base64.b64decode(json.loads(text[text.index(",") + 1 :
+                                                                text.rindex(")")]))))
+    return pieces
+
+
 @pytest.mark.parametrize("budget", [None, 300])
 def test_export_records_are_the_reference_postings(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, budget: int | None
 ) -> None:
     if budget:  # tiny partitions: frequent first terms are cut by second term
         monkeypatch.setattr(postings_module, "PARTITION_TOKENS", budget)
-    settings = SearchSettings(shard_bytes=600, pair_shard_bytes=900, part_bytes=300)
+    settings = SearchSettings(shard_bytes=600, pair_shard_bytes=900, part_bytes=300,
+                              position_part_bytes=40, phrase_min_docs=3)
     build_index(DOCS, tmp_path / "index", settings)
     out = tmp_path / "out"
     export_client_index(tmp_path / "index", out, settings)
-    terms, pairs = _reference(DOCS, settings)
+    terms, pairs, every_run = _reference(DOCS, settings)
+    runs = {k: v for k, v in every_run.items() if len(v[0]) >= settings.phrase_min_docs}
+    assert len(runs) > 50 and "bachar al assad" in runs
+    assert "observatoir syrien de droit de homm" in runs
     # The counts of the top facet values that a one-word query shows, per term.
     ordered = sorted(DOCS, key=lambda d: (d.get("date") or "", d["id"]))
     tops = []
     for kind in ("actors", "locations"):
         members = Counter(slug for d in ordered for slug in {e["slug"] for e in d[kind]})
         tops += [(kind, slug) for slug in sorted(members, key=lambda s: (-members[s], s))[:8]]
-    for prefix, table in (("t", terms), ("w", pairs)):
+    external = 0
+    for prefix, table in (("t", terms), ("w", pairs), ("g", runs)):
         found = _entries(out, prefix)
         assert sorted(found, key=js_order) == sorted(table, key=js_order)
         for key, (docs, levels, starts) in table.items():
             df, got, *extra = found[key]
-            want = encode_record(docs, levels, starts if prefix == "w" else None)
+            pieces = _positions(out, extra[0], df) if prefix == "w" and extra else []
+            # A pair's positions are in its record, unless they are larger than a part.
+            inline = prefix == "w" and not pieces
+            want = encode_record(docs, levels, starts if inline else None)
             assert df == len(docs) and got[: len(want)] == want, key
+            assert len(got) == (len(want) + 2) // 3 * 3 and not any(got[len(want) :])
             if prefix == "t":
                 counts = [sum(any(e["slug"] == slug for e in ordered[d][kind]) for d in docs)
                           for kind, slug in tops]
                 assert extra == [counts], key
+            elif inline:
+                assert len(encode_starts(starts)) <= settings.position_part_bytes, key
+            elif prefix == "w":
+                # Positions apart, in pieces cut at dispatch boundaries.
+                external += len(pieces) > 1
+                bounds = [first for first, _ in pieces] + [df]
+                assert bounds[0] == 0 and bounds == sorted(bounds)
+                for (first, data), last in zip(pieces, bounds[1:], strict=True):
+                    expected = encode_starts(starts[first:last])
+                    assert data[: len(expected)] == expected, key
+                    assert len(data) - len(expected) < 3 and not any(data[len(expected) :])
+            else:
+                assert extra == [], key
+    assert external > 10
+
+
+def test_encode_positions_agrees_with_encode_starts() -> None:
+    batch, records = _random_batch(random.Random(11), True, True)
+    for piece in (1, 7, 50, 10_000):
+        positions = encode_positions(batch, piece)
+        for k, (_, _, starts) in enumerate(records):
+            bounds = [*positions.first[positions.kpieces[k] : positions.kpieces[k + 1]].tolist(),
+                      len(starts)]
+            for i, p in enumerate(range(positions.kpieces[k], positions.kpieces[k + 1])):
+                data = base64.b64decode(positions.text[positions.cuts[p] : positions.cuts[p + 1]])
+                expected = encode_starts(starts[bounds[i] : bounds[i + 1]])
+                assert data[: len(expected)] == expected
+                assert len(data) == (len(expected) + 2) // 3 * 3
 
 
 @pytest.mark.parametrize("seed", range(3))
@@ -260,3 +315,50 @@ def test_whoosh_follows_the_store(tmp_path: Path) -> None:
     assert "d01" not in search(index_dir, "Idlib").ids
     os.utime(index_dir)  # no change: the Whoosh index is left as it is
     assert search(index_dir, "Zabadani").ids == ["d99"]
+
+
+def _postings(matcher: Any) -> list[tuple[int, float]]:
+    out = []
+    while matcher.is_active():
+        out.append((matcher.id(), matcher.weight()))
+        matcher.next()
+    return out
+
+
+def test_fast_whoosh_build_is_add_document(tmp_path: Path) -> None:
+    """A full Whoosh build written from the store equals one made with add_document: the
+    same terms, postings (docs, weights), field lengths and stored fields."""
+    from whoosh import index as whoosh_index
+
+    from archive_search.index import ensure_whoosh, index_fields, make_schema
+    from archive_search.store import connect, documents, hashes
+
+    index_dir = tmp_path / "index"
+    build_index(DOCS, index_dir)
+    fast = whoosh_index.open_dir(str(ensure_whoosh(index_dir)))
+    slow_dir = tmp_path / "slow"
+    slow_dir.mkdir()
+    slow = whoosh_index.create_in(str(slow_dir), make_schema(SearchSettings()))
+    con = connect(index_dir, create=False)
+    wanted = hashes(con)
+    writer = slow.writer()
+    for doc in documents(con):
+        writer.add_document(**index_fields(doc, wanted[doc["id"]]))
+    writer.commit(optimize=True)
+    con.close()
+    with fast.reader() as a, slow.reader() as b:
+        assert a.doc_count() == b.doc_count() == len(DOCS)
+        assert list(a.all_terms()) == list(b.all_terms())
+        for field, term in b.all_terms():
+            pa, pb = a.postings(field, term), b.postings(field, term)
+            assert _postings(pa) == _postings(pb), (field, term)
+            assert a.doc_frequency(field, term) == b.doc_frequency(field, term)
+            assert a.term_info(field, term).weight() == b.term_info(field, term).weight()
+            assert a.term_info(field, term).max_weight() == b.term_info(field, term).max_weight()
+        for field in ("title", "body", "aliases"):
+            assert a.field_length(field) == b.field_length(field)
+            assert a.max_field_length(field) == b.max_field_length(field)
+            assert a.min_field_length(field) == b.min_field_length(field)
+            assert [a.doc_field_length(d, field) for d in range(len(DOCS))] == \
+                [b.doc_field_length(d, field) for d in range(len(DOCS))]
+        assert list(a.all_stored_fields()) == list(b.all_stored_fields())

@@ -42,7 +42,7 @@ from .store import StoreError, connect, generation, read_vocabulary
 
 logger = logging.getLogger(__name__)
 
-FORMAT_VERSION = 3
+FORMAT_VERSION = 5
 MANIFEST = "manifest"
 REGISTER = "rechercheShard"
 STATE_FILE = "export.json"
@@ -206,9 +206,11 @@ class Tree:
         self.add_entries(buf, offsets, weights, keys.__getitem__)
 
     def add_records(self, key_pieces: list[E.Piece], key_lengths: Any, batch: P.Batch,
-                    first_key: Callable[[int], str], extras: list[str] | None = None) -> None:
+                    first_key: Callable[[int], str], extras: list[str] | None = None,
+                    more: tuple[list[E.Piece], Any] | None = None) -> None:
         """Encode a batch and add its entries; key_pieces spell each key (unquoted);
-        extras, text after the record (",[counts]")."""
+        extras, text after the record (",[counts]"); more, pieces after the record and
+        their lengths per entry (a pair's positions)."""
         text, cuts = P.encode_batch(batch)
         count = len(batch.keys)
         record_lengths = np.diff(cuts)
@@ -231,16 +233,44 @@ class Tree:
         if extras:
             tail_buf, tail_offsets = E.strings(extras)
             weights += np.diff(tail_offsets)
-            tail: E.Piece = (tail_buf, tail_offsets[:-1], np.diff(tail_offsets))
+            tail: list[E.Piece] = [(tail_buf, tail_offsets[:-1], np.diff(tail_offsets))]
         else:
-            tail = (E.as_bytes(b""), 0, 0)
+            tail = []
+        if more:
+            tail += more[0]
+            weights += more[1]
         pieces = [E.constant('"'), *key_pieces, E.constant('",['),
                   E.digits(np.diff(batch.kofs)), E.constant(","), E.constant('"', inline),
                   (E.as_bytes(text), cuts[:-1], np.where(inline, record_lengths, 0)),
                   (alt_buf, alt_start, alt_length), E.constant('"', inline),
-                  tail, E.constant("],")]
+                  *tail, E.constant("],")]
         buf, offsets = E.assemble(count, pieces)
         self.add_entries(buf, offsets, weights, first_key)
+
+    def position_pieces(self, batch: P.Batch, piece_bytes: int) -> tuple[list[E.Piece], Any]:
+        """Return the pieces that write, after their record, the positions of the pairs whose
+        record does not hold them (batch.inline false), and their lengths:
+        ,[first, "q-…", first, "q-…", …] naming part files cut at dispatch boundaries (first:
+        the part's first posting)."""
+        assert batch.inline is not None
+        count = len(batch.keys)
+        apart = ~batch.inline
+        alt: list[str] = []
+        if apart.any():
+            positions = P.encode_positions(P.select_keys(batch, apart), piece_bytes)
+            cuts, kpieces = positions.cuts.tolist(), positions.kpieces.tolist()
+            text, first = positions.text, positions.first.tolist()
+            for k in range(len(kpieces) - 1):
+                listed: list[Any] = []
+                for p in range(kpieces[k], kpieces[k + 1]):
+                    listed += [first[p], self.writer.add("q", f'"{text[cuts[p] : cuts[p + 1]]}"')]
+                alt.append("," + _json(listed))
+        alt_buf, alt_offsets = E.strings(alt)
+        alt_start = np.zeros(count, dtype=np.int64)
+        alt_length = np.zeros(count, dtype=np.int64)
+        alt_start[apart] = alt_offsets[:-1]
+        alt_length[apart] = np.diff(alt_offsets)
+        return [(alt_buf, alt_start, alt_length)], alt_length
 
     def add_entries(self, buf: Any, offsets: Any, weights: Any,
                     first_key: Callable[[int], str]) -> None:
@@ -383,23 +413,54 @@ def _terms_tree(writer: Writer, corpus: P.Corpus, settings: SearchSettings,
 
 
 def _pairs_tree(writer: Writer, corpus: P.Corpus, settings: SearchSettings,
-                norm: Any, boosts: tuple[float, float, float]) -> dict[str, Any]:
+                norm: Any, boosts: tuple[float, float, float]) -> tuple[dict[str, Any],
+                                                                        dict[str, Any]]:
+    """Write the word pairs (records with or without positions, part files of positions)
+    and the common runs of 3+ words; return the roots of both trees."""
     tree = Tree(writer, "w", settings, settings.pair_shard_bytes)
+    phrases = Tree(writer, "g", settings)
     terms = corpus.terms
+    size = len(terms)
     vocab, offsets = E.strings(terms)
     lengths = np.diff(offsets)
+    space = E.constant(" ")
     for lo, hi, second_lo, second_hi in P.pair_partitions(corpus):
-        batch = P.pair_batch(corpus, lo, hi, norm, boosts, (second_lo, second_hi))
-        first, second = np.divmod(batch.keys, len(terms))
-        pieces = [(vocab, offsets[first], lengths[first]), E.constant(" "),
+        batch = P.pair_batch(corpus, lo, hi, norm, boosts, (second_lo, second_hi),
+                             settings.phrase_min_docs, settings.phrase_max_words)
+        if not len(batch.keys):
+            continue
+        first, second = np.divmod(batch.keys, size)
+        pieces = [(vocab, offsets[first], lengths[first]), space,
                   (vocab, offsets[second], lengths[second])]
-
 
         def first_key(i: int, a: Any = first, b: Any = second) -> str:
             return f"{terms[a[i]]} {terms[b[i]]}"
 
-        tree.add_records(pieces, lengths[first] + lengths[second] + 1, batch, first_key)
-    return tree.finish()
+        # Positions stay in the record unless they are larger than a part: those are cut
+        # into part files, and a phrase loads only the parts it needs.
+        batch.inline = P.position_bytes(batch) <= settings.position_part_bytes
+        more = tree.position_pieces(batch, settings.position_part_bytes)
+        tree.add_records(pieces, lengths[first] + lengths[second] + 1, batch, first_key,
+                         more=more)
+        runs = batch.phrases
+        if runs is not None and runs.words is not None and len(runs.keys):
+            words = runs.words
+            present = words >= 0
+            ranks = np.where(present, words, 0)
+            pieces = []
+            for j in range(words.shape[1]):
+                if j:
+                    pieces.append(E.constant(" ", present[:, j]))
+                pieces.append((vocab, offsets[ranks[:, j]],
+                               np.where(present[:, j], lengths[ranks[:, j]], 0)))
+            key_lengths = (np.where(present, lengths[ranks], 0).sum(axis=1)
+                           + present.sum(axis=1) - 1)
+
+            def run_key(i: int, w: Any = words) -> str:
+                return " ".join(terms[t] for t in w[i].tolist() if t >= 0)
+
+            phrases.add_records(pieces, key_lengths, runs, run_key)
+    return tree.finish(), phrases.finish()
 
 
 def _facets(writer: Writer, docs: Docs, settings: SearchSettings) -> dict[str, Any]:
@@ -568,9 +629,10 @@ def _build(writer: Writer, con: Any, settings: SearchSettings) -> None:
         "step": P.IMPACT_STEP,
         "pageSize": settings.page_size,
         "prefixMax": settings.prefix_max_terms,
+        "phraseMax": settings.phrase_max_words,
         "terms": _terms_tree(writer, corpus, settings, norm, boosts, docs),
-        "pairs": _pairs_tree(writer, corpus, settings, norm, boosts),
     }
+    manifest["pairs"], manifest["phrases"] = _pairs_tree(writer, corpus, settings, norm, boosts)
     del corpus
     manifest["facets"] = _facets(writer, docs, settings)
     manifest["cards"] = _cards(writer, con, settings)

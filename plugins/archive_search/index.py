@@ -1,9 +1,11 @@
 """The index of the cleaned dispatches: the document store, and the Whoosh index built from it.
 
-build_index() only updates the document store (store.py): the client export
-reads it, and the site build never waits for Whoosh. The Whoosh index, which
-`invoke search` needs (BM25F ranking, snippets), follows the store when a
-search first opens it (ensure_whoosh), by id and content hash like the store.
+build_index() updates the document store (store.py), which the client export
+reads. ensure_whoosh() brings the Whoosh index of `invoke search` (BM25F ranking,
+snippets) up to date with the store, by id and content hash like the store; the
+site build calls it after the export (SEARCH_WHOOSH), and search() calls it too,
+so a search right after a build finds nothing to do. A full Whoosh build is
+written from the store's analysis (_write_from_store), not through add_document.
 """
 
 from __future__ import annotations
@@ -12,12 +14,15 @@ import json
 import logging
 import shutil
 import time
+from array import array
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 from whoosh import fields, formats, index
+from whoosh.util.numeric import byte_to_length, length_to_byte
 
 from .analysis import analyze, french_analyzer
 from .settings import SearchSettings
@@ -25,11 +30,13 @@ from .store import (
     IndexError_,
     check_doc,
     connect,
+    deserialise,
     doc_hash,
     documents,
     entity_aliases,
     entity_forms,
     hashes,
+    read_vocabulary,
     update_store,
 )
 
@@ -166,9 +173,223 @@ def build_index(
     Documents are keyed by id and a hash of their content: an unchanged
     document is left alone, a changed one is replaced, a vanished one deleted.
     A bad document is logged and skipped, the rest is indexed. The Whoosh index
-    follows on the next search (ensure_whoosh).
+    follows in ensure_whoosh (the site build calls it after the export).
     """
     return update_store(docs, Path(index_dir))
+
+
+def _write_from_store(writer: Any, con: Any, wanted: Mapping[str, str]) -> None:
+    """Write every stored document into a fresh Whoosh segment, fast.
+
+    What Writer.add_document does, without its per-posting Python: the stored
+    fields and lengths go through the per-document writer, as add_document would
+    write them; the postings of the text fields are not analysed again but counted
+    with numpy from the store's term ids (the same analysis), and written a block of
+    postings at a time through the codec's postings writer (a full build at 10,000
+    dispatches spent half its time in the pool and in per-posting length look-ups).
+    The few postings of id, actor, place, date and year come from Whoosh's own
+    field.index(). Documents are numbered in client order, as documents(con) yields them.
+    """
+    schema = writer.schema
+    perdoc = writer.perdocwriter
+    small: dict[str, _Postings] = {}
+    n, total = con.execute("SELECT count(*), coalesce(sum(length(toks)), 0) FROM docs"
+                           ).fetchone()
+    tok = np.empty(total // 4, dtype=np.int32)
+    raw = tok.view(np.uint8)
+    starts = np.zeros(n + 1, dtype=np.int64)
+    title_at: list[int] = []
+    lengths: list[tuple[int, int, int]] = []  # title, body, aliases
+    rows = con.execute("SELECT d.toks, d.title_len, d.body_len, d.alias_len, s.doc "
+                       "FROM docs AS d JOIN sources AS s USING (id) ORDER BY d.sort, d.id")
+    for toks, title_len, body_len, alias_len, blob in rows:
+        doc = deserialise(blob)
+        fields_ = index_fields(doc, wanted[doc["id"]])
+        docnum = writer.docnum
+        perdoc.start_doc(docnum)
+        for name in sorted(fields_):
+            value = fields_[name]
+            field = schema[name]
+            length = 0
+            if name == "title":
+                length = title_len
+            elif name == "body":
+                length = body_len
+            elif name == "aliases":
+                length = alias_len
+            elif field.indexed:
+                bucket = small.get(name) or small.setdefault(name, _Postings())
+                for tbytes, freq, weight, vbytes in field.index(value):
+                    bucket.add(tbytes, docnum, weight, vbytes)
+                    if field.scorable:
+                        length += freq
+            perdoc.add_field(name, field, value if field.stored else None, length)
+            column = field.column_type
+            if column and value is not None:
+                perdoc.add_column_value(name, column, field.to_column_value(value))
+        perdoc.finish_doc()
+        writer.docnum += 1
+        at = int(starts[docnum])
+        raw[4 * at : 4 * at + len(toks)] = np.frombuffer(toks, dtype=np.uint8)
+        starts[docnum + 1] = at + len(toks) // 4
+        title_at.append(len(toks) // 4 - title_len - body_len - 2)
+        lengths.append((title_len, body_len, alias_len))
+    writer._added = writer.docnum > 0  # noqa: SLF001 - what add_document sets
+    terms = read_vocabulary(con)
+    fw = writer.fieldwriter
+    del raw
+    text = _TextPostings(tok, starts, title_at, lengths, terms)
+    for name in sorted({*small, *TEXT_FIELDS}):
+        field = schema[name]
+        if name in TEXT_FIELDS and not text.has(TEXT_FIELDS.index(name)):
+            continue
+        fw.start_field(name, field)
+        if name in TEXT_FIELDS:
+            for part in text.parts(TEXT_FIELDS.index(name)):
+                _write_text_field(fw, field, *part)
+        else:
+            small[name].write(fw)
+        fw.finish_field()
+
+
+CODES_AT_ONCE = 1 << 20  # postings counted at once (int64 codes and their sort: ~25 MB)
+TOKENS_AT_ONCE = 1 << 20  # tokens placed in their field at once (int64 temporaries: 8 MB)
+
+
+class _Postings:
+    """The postings of a small field (id, actor, place, date, year) as compact arrays:
+    term and value bytes interned, 20 bytes a posting rather than a tuple's 150."""
+
+    def __init__(self) -> None:
+        self.words: dict[bytes, int] = {}
+        self.values: dict[bytes, int] = {}
+        self.term = array("i")
+        self.doc = array("i")
+        self.weight = array("d")
+        self.value = array("i")
+
+    def add(self, word: bytes, doc: int, weight: float, value: bytes) -> None:
+        self.term.append(self.words.setdefault(word, len(self.words)))
+        self.doc.append(doc)
+        self.weight.append(weight)
+        self.value.append(self.values.setdefault(value, len(self.values)))
+
+    def write(self, fw: Any) -> None:
+        """Write them term after term (ascending bytes), document after document."""
+        words = list(self.words)
+        rank = np.empty(len(words), dtype=np.int64)
+        rank[sorted(range(len(words)), key=words.__getitem__)] = np.arange(len(words))
+        term = np.frombuffer(self.term, dtype=np.int32) if self.term else np.zeros(0, np.int32)
+        doc = np.frombuffer(self.doc, dtype=np.int32) if self.doc else np.zeros(0, np.int32)
+        order = np.lexsort((doc, rank[term])).tolist()
+        values = list(self.values)
+        last = -1
+        for i in order:
+            t = self.term[i]
+            if t != last:
+                if last >= 0:
+                    fw.finish_term()
+                fw.start_term(words[t])
+                last = t
+            fw.add(self.doc[i], self.weight[i], values[self.value[i]], 0)
+        if last >= 0:
+            fw.finish_term()
+
+
+class _TextPostings:
+    """The postings of the text fields, counted from the stored term ids a range of terms
+    at a time. Memory: 9 bytes a token (its term's rank, in place of its id; its
+    document; its field), plus one range's codes and 1 M tokens' temporaries."""
+
+    def __init__(self, tok: np.ndarray, start: np.ndarray, title_at: list[int],
+                 lengths: list[tuple[int, int, int]], terms: list[str]) -> None:
+        self.n = n = len(start) - 1
+        self.length = np.asarray(lengths, dtype=np.int64).reshape(-1, 3)
+        self.encoded = [t.encode("utf-8") for t in terms]
+        self.order = sorted(range(len(terms)), key=self.encoded.__getitem__)
+        rank = np.empty(len(terms) + 1, dtype=np.int32)
+        rank[np.asarray(self.order, dtype=np.int64)] = np.arange(len(terms), dtype=np.int32)
+        rank[-1] = -1
+        self.doc_of = np.repeat(np.arange(n, dtype=np.int32), np.diff(start))
+        first_at = np.asarray(title_at, dtype=np.int64)
+        # Fields in title, body, aliases order (TEXT_FIELDS): a dispatch is its forms
+        # [0, title) (aliases), then its title, then its body, each ending with -1.
+        self.field = np.empty(len(tok), dtype=np.int8)
+        self.ranked = tok  # ranks replace ids in place (the separator -1 stays -1)
+        for a in range(0, len(tok), TOKENS_AT_ONCE):
+            b = min(a + TOKENS_AT_ONCE, len(tok))
+            d = self.doc_of[a:b]
+            pos = np.arange(a, b, dtype=np.int64) - start[d]
+            title = first_at[d]
+            self.field[a:b] = np.where(pos < title, 2, pos > title + self.length[d, 0])
+            tok[a:b] = rank[tok[a:b]]
+        self.size = len(terms)
+
+    def _chunks(self, slot: int, lo: int, hi: int) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+        """Yield the ranks and documents of the field's tokens ranked lo..hi-1, by slices."""
+        for a in range(0, len(self.ranked), TOKENS_AT_ONCE):
+            b = min(a + TOKENS_AT_ONCE, len(self.ranked))
+            ranked = self.ranked[a:b]
+            sel = (self.field[a:b] == slot) & (ranked >= lo) & (ranked < hi)
+            yield ranked[sel], self.doc_of[a:b][sel]
+
+    def has(self, slot: int) -> bool:
+        """Tell whether the field has any posting."""
+        return any(len(r) for r, _ in self._chunks(slot, 0, self.size))
+
+    def parts(self, slot: int) -> Iterator[tuple[list[bytes], np.ndarray, np.ndarray,
+                                                 np.ndarray, np.ndarray]]:
+        """Yield, a range of terms at a time, the field's terms (UTF-8, ascending), each
+        term's slice of the postings (offsets), the postings' documents, frequencies and
+        the quantised field length of their documents (what add_postings looks up)."""
+        n = max(self.n, 1)
+        counts = np.zeros(self.size, dtype=np.int64)
+        for r, _ in self._chunks(slot, 0, self.size):
+            counts += np.bincount(r, minlength=self.size)
+        cum = np.cumsum(counts)
+        doc_len = self.length[:, slot]
+        table = np.zeros(int(doc_len.max()) + 1 if self.n else 1, dtype=np.int64)
+        for value in np.unique(doc_len).tolist():
+            table[value] = byte_to_length(length_to_byte(value))
+        lo = 0
+        while lo < self.size:
+            hi = max(int(np.searchsorted(cum, (cum[lo - 1] if lo else 0) + CODES_AT_ONCE,
+                                         side="right")), lo + 1)
+            codes = [r.astype(np.int64) * n + d for r, d in self._chunks(slot, lo, hi)]
+            lo = hi
+            code, freq = np.unique(np.concatenate(codes), return_counts=True)
+            if not len(code):
+                continue
+            term, docs = np.divmod(code, n)
+            heads = np.flatnonzero(np.concatenate(([True], term[1:] != term[:-1])))
+            offsets = np.concatenate((heads, [len(term)])).astype(np.int64)
+            words = [self.encoded[self.order[t]] for t in term[heads].tolist()]
+            yield words, offsets, docs, freq, table[doc_len[docs]]
+
+
+def _write_text_field(fw: Any, field: Any, words: list[bytes], offsets: np.ndarray,
+                      docs: np.ndarray, freq: np.ndarray, doc_len: np.ndarray) -> None:
+    """Write a text field's postings a block at a time (W3PostingsWriter's own buffers)."""
+    boost = float(field.format.field_boost)
+    weights = (freq * boost).astype(np.float32)
+    ids = docs.astype(np.uint32)
+    bounds = offsets.tolist()
+    for i, word in enumerate(words):
+        fw.start_term(word)
+        pw = fw._postwriter  # noqa: SLF001
+        limit = pw._blocklimit  # noqa: SLF001
+        a, b = bounds[i], bounds[i + 1]
+        for lo in range(a, b, limit):
+            if lo > a:
+                pw._write_block()  # noqa: SLF001
+            hi = min(lo + limit, b)
+            pw._ids = array("I", ids[lo:hi].tobytes())  # noqa: SLF001
+            pw._weights = array("f", weights[lo:hi].tobytes())  # noqa: SLF001
+            lens = doc_len[lo:hi]
+            pw._minlength = int(lens.min())  # noqa: SLF001
+            pw._maxlength = int(lens.max())  # noqa: SLF001
+            pw._maxweight = float(weights[lo:hi].max())  # noqa: SLF001
+        fw.finish_term()
 
 
 def ensure_whoosh(index_dir: Path, settings: SearchSettings | None = None) -> Path:
@@ -196,18 +417,21 @@ def ensure_whoosh(index_dir: Path, settings: SearchSettings | None = None) -> Pa
             folder.mkdir(parents=True)
             ix = index.create_in(str(folder), make_schema(settings))
             previous, changed, gone = {}, sorted(wanted), []
-            sources = documents(con)
+            sources: Iterator[dict[str, Any]] = iter(())
         else:
             ix = index.open_dir(str(folder))
             sources = documents(con, sorted(changed))
         assert previous is not None
-        procs = settings.writer_procs if full else 1
+        procs = 1 if full else settings.writer_procs
         writer = ix.writer(limitmb=settings.writer_limitmb, procs=procs, multisegment=procs > 1)
         try:
-            for key in [*gone, *(k for k in changed if k in previous)]:
-                writer.delete_by_term("id", key)
-            for doc in sources:
-                writer.add_document(**index_fields(doc, wanted[doc["id"]]))
+            if full:
+                _write_from_store(writer, con, wanted)
+            else:
+                for key in [*gone, *(k for k in changed if k in previous)]:
+                    writer.delete_by_term("id", key)
+                for doc in sources:
+                    writer.add_document(**index_fields(doc, wanted[doc["id"]]))
         except BaseException:
             writer.cancel()
             raise

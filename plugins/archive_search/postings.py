@@ -62,6 +62,9 @@ class Batch:
     levels: npt.NDArray[np.uint8] | None
     counts: Ints | None = None  # word pairs: positions per posting
     deltas: Ints | None = None  # word pairs: position deltas, posting after posting
+    phrases: Batch | None = None  # word pairs: the common runs of 3+ words they start
+    words: Ints | None = None  # common runs: their term ranks, a row each (-1 after the end)
+    inline: npt.NDArray[np.bool_] | None = None  # word pairs: keys whose record holds positions
 
 
 def stable_average(total: int, n: int) -> float:
@@ -215,10 +218,15 @@ def term_batch(
 
 def pair_batch(
     corpus: Corpus, lo: int, hi: int, norm: npt.NDArray[np.float64], boosts: Sequence[float],
-    second: tuple[int, int] = (0, 1 << 31),
+    second: tuple[int, int] = (0, 1 << 31), phrase_docs: int = 0, phrase_words: int = 0,
 ) -> Batch:
     """Return the postings, with start positions, of the word pairs whose first term is lo..hi-1
-    (and whose second term is in `second`)."""
+    (and whose second term is in `second`).
+
+    With phrase_docs, the batch's `phrases` holds the runs of 3 to phrase_words words
+    (starting with one of these pairs) found in at least that many dispatches, without
+    positions: a phrase that common is answered by its own record (docs/search.md).
+    """
     tok = corpus.tok
     size = len(corpus.terms)
     at = _select(tok, lo, hi, pairs=True, second=second)
@@ -230,7 +238,6 @@ def pair_batch(
     at, code = at[order], code[order]
     del order
     doc, pos, field = _doc_and_field(corpus, at)
-    del at
     new_group = np.ones(len(code), dtype=bool)
     new_group[1:] = (code[1:] != code[:-1]) | (doc[1:] != doc[:-1])
     groups = np.flatnonzero(new_group)
@@ -240,12 +247,107 @@ def pair_batch(
     previous[1:] = pos[:-1]
     previous[new_group] = 0
     deltas = pos - previous
+    del pos, previous
     counts = np.diff(_offsets(groups, len(code)))
-    code, docs = code[groups], doc[groups]
-    first = _starts(code[1:] != code[:-1])
-    keys = code[first] + lo * size
-    return Batch(keys, _offsets(first, len(code)), docs, levels(tf, docs, norm, boosts),
-                 counts, deltas)
+    group_code, docs = code[groups], doc[groups]
+    first = _starts(group_code[1:] != group_code[:-1])
+    keys = group_code[first] + lo * size
+    batch = Batch(keys, _offsets(first, len(group_code)), docs, levels(tf, docs, norm, boosts),
+                  counts, deltas)
+    if phrase_docs:
+        key_of_group = np.repeat(np.arange(len(first)), np.diff(batch.kofs))
+        batch.phrases = _common_phrases(corpus, at, key_of_group[group_of], doc, field,
+                                        np.stack(np.divmod(batch.keys, size), axis=1),
+                                        np.diff(batch.kofs), phrase_docs, phrase_words,
+                                        norm, boosts)
+    return batch
+
+
+def _common_phrases(corpus: Corpus, at: Ints, parent: Ints, doc: Ints, field: Ints,
+                    words: Ints, df: Ints, min_docs: int, max_words: int,
+                    norm: npt.NDArray[np.float64], boosts: Sequence[float]) -> Batch:
+    """Return the postings (no positions) of the runs of 3 to max_words words found in at
+    least min_docs dispatches, whose first pair is one of a pair batch's keys; `words`
+    (a row of term ranks per key, -1 after a shorter key) spell them, in key order.
+
+    A run of n words is in no more dispatches than its first n - 1, so each length only
+    looks at the occurrences of the common runs one word shorter: `at` (where each
+    occurrence of the pairs starts), `parent` (its pair's index in the batch).
+    """
+    tok, size = corpus.tok, len(corpus.terms)
+    alive = df[parent] >= min_docs
+    at, parent, doc, field = at[alive], parent[alive], doc[alive], field[alive]
+    found: list[tuple[Batch, Ints]] = []
+    for length in range(3, max_words + 1):
+        following = tok[at + length - 1]
+        ok = following >= 0
+        at, parent, doc, field, following = (at[ok], parent[ok], doc[ok], field[ok],
+                                              following[ok])
+        if not len(at):
+            break
+        batch, parent = _common(corpus, parent * size + following, doc, field, min_docs,
+                                norm, boosts)
+        if not len(batch.keys):
+            break
+        words = np.concatenate((words[batch.keys // size], (batch.keys % size)[:, None]),
+                               axis=1)
+        found.append((batch, words))
+        alive = parent >= 0
+        at, parent, doc, field = at[alive], parent[alive], doc[alive], field[alive]
+    if not found:
+        return empty_batch(pairs=False)
+    # One batch in key order: a row of term ranks, -1 after a shorter run, sorts as the
+    # keys do (a space is below every character of a term).
+    rows = np.full((sum(len(b.keys) for b, _ in found), max_words), -1, dtype=np.int64)
+    at_row = 0
+    for _, w in found:
+        rows[at_row : at_row + len(w), : w.shape[1]] = w
+        at_row += len(w)
+    bases = np.cumsum([0, *(len(b.docs) for b, _ in found)])[:-1]
+    heads = np.concatenate([b.kofs[:-1] + base for (b, _), base in zip(found, bases,
+                                                                         strict=True)])
+    dfs = np.concatenate([np.diff(b.kofs) for b, _ in found])
+    docs = np.concatenate([b.docs for b, _ in found])
+    levels_ = np.concatenate([b.levels for b, _ in found if b.levels is not None])
+    order = np.lexsort(rows.T[::-1])
+    dfs, heads, rows = dfs[order], heads[order], rows[order]
+    offsets = np.concatenate(([0], np.cumsum(dfs))).astype(np.int64)
+    postings = np.repeat(heads - offsets[:-1], dfs) + np.arange(int(offsets[-1]))
+    out = Batch(np.arange(len(dfs), dtype=np.int64), offsets, docs[postings], levels_[postings])
+    out.words = rows
+    return out
+
+
+def _common(corpus: Corpus, code: Ints, doc: Ints, field: Ints, min_docs: int,
+            norm: npt.NDArray[np.float64], boosts: Sequence[float]) -> tuple[Batch, Ints]:
+    """Return the postings of the codes found in at least min_docs dispatches (keys: the
+    codes, ascending), and for each occurrence its key's index in them, or -1."""
+    unique, key = np.unique(code, return_inverse=True)
+    key = key.astype(np.int64).ravel()
+    n = max(corpus.n, 1)
+    packed = (key * n + doc) * 3 + field
+    packed.sort()
+    runs = _starts(packed[1:] != packed[:-1])
+    count = np.diff(_offsets(runs, len(packed)))
+    packed = packed[runs]
+    field, key_doc = packed % 3, packed // 3
+    groups = _starts(key_doc[1:] != key_doc[:-1])
+    group_of = np.repeat(np.arange(len(groups)), np.diff(_offsets(groups, len(key_doc))))
+    tf = np.zeros((len(groups), 3), dtype=np.int64)
+    tf[group_of, field] = count
+    key_doc = key_doc[groups]
+    keys, docs = key_doc // n, key_doc % n
+    first = _starts(keys[1:] != keys[:-1])
+    df = np.diff(_offsets(first, len(keys)))
+    wanted = df >= min_docs
+    index = np.full(len(unique), -1, dtype=np.int64)
+    index[keys[first][wanted]] = np.arange(int(wanted.sum()))
+    posting_kept = np.repeat(wanted, df)
+    docs, tf = docs[posting_kept], tf[posting_kept]
+    batch = Batch(unique[keys[first][wanted]],
+                  np.concatenate(([0], np.cumsum(df[wanted]))).astype(np.int64),
+                  docs, levels(tf, docs, norm, boosts))
+    return batch, index[key]
 
 
 def empty_batch(pairs: bool) -> Batch:
@@ -314,13 +416,16 @@ def encode_batch(batch: Batch) -> tuple[str, Ints]:
     imp_size = (df + 1) // 2 if batch.levels is not None else np.zeros(keys, dtype=np.int64)
     flags = (0 if batch.levels is not None else NO_IMPACTS) | np.where(bitmap, BITMAP, 0)
     size = doc_size + imp_size
-    if batch.counts is not None:
-        assert batch.deltas is not None
-        flags |= POSITIONS
+    with_positions = batch.counts is not None and (
+        batch.inline is None or bool(batch.inline.any()))
+    if with_positions:
+        assert batch.counts is not None and batch.deltas is not None
+        inline = batch.inline if batch.inline is not None else np.ones(keys, dtype=bool)
+        flags |= np.where(inline, POSITIONS, 0)
         pofs = _offsets(np.cumsum(batch.counts) - batch.counts, len(batch.deltas))
         pos_len = varint_len(batch.deltas)
         per_posting = varint_len(batch.counts) + _segment_sum(pos_len, pofs)
-        size = size + _segment_sum(per_posting, kofs)
+        size = size + np.where(inline, _segment_sum(per_posting, kofs), 0)
     out = np.concatenate(([0], np.cumsum((size + 2) // 3 * 3))).astype(np.int64)
     base = out[:-1]
     buf = np.zeros(int(out[-1]), dtype=np.uint8)
@@ -346,16 +451,98 @@ def encode_batch(batch: Batch) -> tuple[str, Ints]:
         even = (index & 1) == 0
         buf[at[even]] = batch.levels[even]
         buf[at[~even]] |= batch.levels[~even] << 4
-    if batch.counts is not None:
-        assert batch.deltas is not None
+    if with_positions:
+        assert batch.counts is not None and batch.deltas is not None
         posting_at = (base[owner] + doc_size[owner] + imp_size[owner]
                       + _within(per_posting, kofs, owner))
         count_len = varint_len(batch.counts)
-        _put(buf, posting_at, batch.counts, count_len)
+        mine = inline[owner]
+        _put(buf, posting_at[mine], batch.counts[mine], count_len[mine])
         of_posting = np.repeat(np.arange(len(batch.counts)), batch.counts)
         at = (posting_at + count_len)[of_posting] + _within(pos_len, pofs, of_posting)
-        _put(buf, at, batch.deltas, pos_len)
+        mine = mine[of_posting]
+        _put(buf, at[mine], batch.deltas[mine], pos_len[mine])
     return base64.b64encode(buf.tobytes()).decode("ascii"), out // 3 * 4
+
+
+@dataclass
+class Positions:
+    """The start positions of a batch of word pairs, apart from their records, in pieces.
+
+    A key's positions are, posting after posting, the count then the delta-coded
+    starts (varints); they are cut at posting boundaries into pieces of about
+    `piece_bytes` bytes, each padded to a multiple of three bytes so that its
+    base64 is a slice of `text`. Piece p is text[cuts[p]:cuts[p + 1]]; key k has
+    pieces kpieces[k]:kpieces[k + 1], and a piece's first posting (in its key) is
+    first[p]. The browser loads only the pieces that hold the dispatches a phrase
+    still needs to check.
+    """
+
+    text: str
+    cuts: Ints
+    kpieces: Ints
+    first: Ints
+
+
+def encode_positions(batch: Batch, piece_bytes: int) -> Positions:
+    """Encode the positions of every key of a word-pair batch (see Positions)."""
+    assert batch.counts is not None and batch.deltas is not None
+    kofs, counts, deltas = batch.kofs, batch.counts, batch.deltas
+    keys = len(kofs) - 1
+    owner = np.repeat(np.arange(keys), np.diff(kofs))
+    pofs = _offsets(np.cumsum(counts) - counts, len(deltas))
+    pos_len = varint_len(deltas)
+    count_len = varint_len(counts)
+    per_posting = count_len + _segment_sum(pos_len, pofs)
+    within = _within(per_posting, kofs, owner)
+    local = within // max(piece_bytes, 1)
+    new = np.ones(len(counts), dtype=bool)
+    new[1:] = (owner[1:] != owner[:-1]) | (local[1:] != local[:-1])
+    starts = np.flatnonzero(new)
+    piece_of = np.cumsum(new) - 1
+    piece_size = _segment_sum(per_posting, _offsets(starts, len(counts)))
+    out = np.concatenate(([0], np.cumsum((piece_size + 2) // 3 * 3))).astype(np.int64)
+    buf = np.zeros(int(out[-1]), dtype=np.uint8)
+    posting_at = out[piece_of] + within - within[starts][piece_of]
+    _put(buf, posting_at, counts, count_len)
+    of_posting = np.repeat(np.arange(len(counts)), counts)
+    at = (posting_at + count_len)[of_posting] + _within(pos_len, pofs, of_posting)
+    _put(buf, at, deltas, pos_len)
+    kpieces = np.concatenate(([0], np.cumsum(np.bincount(owner[starts], minlength=keys))))
+    return Positions(base64.b64encode(buf.tobytes()).decode("ascii"), out // 3 * 4,
+                     kpieces.astype(np.int64), starts - kofs[:-1][owner[starts]])
+
+
+def position_bytes(batch: Batch) -> Ints:
+    """Return the bytes of each word pair's positions (counts and delta-coded starts)."""
+    assert batch.counts is not None and batch.deltas is not None
+    pofs = _offsets(np.cumsum(batch.counts) - batch.counts, len(batch.deltas))
+    per_posting = varint_len(batch.counts) + _segment_sum(varint_len(batch.deltas), pofs)
+    return _segment_sum(per_posting, batch.kofs)
+
+
+def select_keys(batch: Batch, keep: npt.NDArray[np.bool_]) -> Batch:
+    """Return the batch of some of a word-pair batch's keys (postings and positions)."""
+    assert batch.counts is not None and batch.deltas is not None
+    df = np.diff(batch.kofs)
+    postings = np.repeat(keep, df)
+    counts = batch.counts[postings]
+    deltas = batch.deltas[np.repeat(postings, batch.counts)]
+    levels_ = batch.levels[postings] if batch.levels is not None else None
+    return Batch(batch.keys[keep], np.concatenate(([0], np.cumsum(df[keep]))).astype(np.int64),
+                 batch.docs[postings], levels_, counts, deltas)
+
+
+def encode_starts(positions: Sequence[Sequence[int]]) -> bytes:
+    """Encode the start positions of one pair, dispatch after dispatch (Positions' definition)."""
+    out = bytearray()
+    for starts in positions:
+        varint(len(starts), out)
+        previous = 0
+        for start in starts:
+            varint(start - previous, out)
+            previous = start
+    return bytes(out)
 
 
 def set_batch(members: Sequence[Sequence[int]]) -> Batch:

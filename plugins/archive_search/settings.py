@@ -22,7 +22,11 @@ class SearchSettings:
     index_dir: str = ".cache/search/whoosh"
     # Where the client index goes, relative to the output folder; recherche.html expects it.
     output_dir: str = "recherche/idx"
-    # Whoosh writer: memory per pool before it spills to disk, and worker processes.
+    # Bring the Whoosh index of `invoke search` up to date in the site build (by id and
+    # content hash, from the document store); False leaves it to the first search.
+    whoosh: bool = True
+    # Whoosh writer: memory per pool before it spills to disk, and worker processes, for an
+    # incremental update (a full build writes from the store, in one process).
     writer_limitmb: int = 256
     writer_procs: int = 1
     # Field weights in the score (title words count more than body words).
@@ -33,6 +37,15 @@ class SearchSettings:
     # The same for word-pair shards: there are ten times more pairs than terms, and each
     # file costs the build a file creation; a phrase query loads one shard per pair.
     pair_shard_bytes: int = 24_000
+    # A word pair's start positions are cut, at dispatch boundaries, into parts of about
+    # this many bytes (before base64): a phrase of 3+ words loads only the parts that hold
+    # the dispatches it still has to check.
+    position_part_bytes: int = 3_000
+    # Runs of 3 to SEARCH_PHRASE_MAX_WORDS words found in at least this many dispatches get
+    # a record of their own (dispatches and impacts, no positions): a phrase that common
+    # (« Bachar al-Assad », an entity's long name) loads one record, no positions.
+    phrase_min_docs: int = 32
+    phrase_max_words: int = 8
     # A term's postings larger than this are cut into parts of this size.
     part_bytes: int = 48_000
     # Entries of a directory (shard list) before it is itself split into directory shards.
@@ -67,7 +80,8 @@ class SearchSettings:
             expected = type(default)
             if expected is float and isinstance(value, int) and not isinstance(value, bool):
                 value = float(value)
-            if not isinstance(value, expected) or isinstance(value, bool):
+            wrong_bool = isinstance(value, bool) and expected is not bool
+            if not isinstance(value, expected) or wrong_bool:
                 raise SearchSettingsError(
                     f"Setting {key!r} has incorrect type {type(value).__name__}."
                     f" Hint: it takes a {expected.__name__}, like {default!r}."
@@ -80,7 +94,8 @@ class SearchSettings:
     def validate(self) -> None:
         """Refuse values the engine cannot work with."""
         for name in ("shard_bytes", "pair_shard_bytes", "part_bytes", "directory_entries",
-                     "cards_per_block",
+                     "cards_per_block", "position_part_bytes", "phrase_min_docs",
+                     "phrase_max_words",
                      "card_group_blocks", "facet_top", "prefix_max_terms", "page_size",
                      "writer_limitmb", "writer_procs"):
             if getattr(self, name) < 1:

@@ -3,8 +3,8 @@
 build_index() brings the store up to date by id and content hash, analysing only
 new and changed dispatches. The client export reads the analysis back from it
 (term ids, never text), and the Whoosh index for `invoke search` is built from
-it when a search first needs it (index.ensure_whoosh), so the site build never
-pays Whoosh's pure-Python writer.
+it (index.ensure_whoosh: the stored documents for the stored fields, the term ids
+for the postings).
 
 A dispatch's analysis is one int32 array of term ids: each written form of each
 of its entities followed by -1, then the title, -1, the body, -1. The index of a

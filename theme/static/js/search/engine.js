@@ -32,7 +32,8 @@
 
   /* ---- records: [flags][doc list | bitmap][4-bit impacts][positions] in base64 ----
      Decoded once per record (the shard data stays in the registry), into typed arrays;
-     a word pair's start positions are flat: pos[pofs[i]] .. pos[pofs[i + 1] - 1]. */
+     a word pair's start positions, when its record holds them, are flat:
+     pos[pofs[i]] .. pos[pofs[i + 1] - 1] (else they are apart: see positions()). */
   var decoded = new WeakMap();
   function bytes(s) {
     var bin = atob(s), u = new Uint8Array(bin.length);
@@ -210,27 +211,83 @@
     return set;
   }
 
-  function hasAt(rec, i, p) {
-    for (var j = rec.pofs[i]; j < rec.pofs[i + 1]; j++) {
-      if (rec.pos[j] === p) return true;
-      if (rec.pos[j] > p) return false;
+  /* ---- a word pair's start positions: in its record (flag 4), or, when larger than a
+     part, in part files named by value[2] = [first, "q-…", first, "q-…", …], cut at dispatch
+     boundaries (first: a part's first posting). Posting after posting: the count, then the
+     delta-coded starts. Only the parts that hold wanted postings are loaded. */
+  var pieceCache = new Map();
+  function decodePiece(text, count) {
+    var u = bytes(text), pos = 0, pofs = new Int32Array(count + 1), all = [];
+    function vi() {
+      var v = 0, mul = 1, b;
+      do { b = u[pos++]; v += (b & 127) * mul; mul *= 128; } while (b & 128);
+      return v;
+    }
+    for (var i = 0; i < count; i++) {
+      var c = vi(), at = 0;
+      for (var j = 0; j < c; j++) { at += vi(); all.push(at); }
+      pofs[i + 1] = all.length;
+    }
+    return { pofs: pofs, pos: Int32Array.from(all) };
+  }
+  /* Resolve to a function giving, for the i-th of the posting indices `wanted` (ascending),
+     the [from, to) slice of a flat array of starts: {pos, from, to}. */
+  async function positions(value, rec, wanted) {
+    if (rec.pofs) {
+      return function (i) {
+        return { pos: rec.pos, from: rec.pofs[wanted[i]], to: rec.pofs[wanted[i] + 1] };
+      };
+    }
+    var p = value[2] || [], firsts = [], keys = [];
+    for (var i = 0; i < p.length; i += 2) { firsts.push(p[i]); keys.push(p[i + 1]); }
+    firsts.push(value[0]);
+    var of = new Int32Array(wanted.length), need = new Set(), k = 0;
+    for (i = 0; i < wanted.length; i++) {
+      while (firsts[k + 1] <= wanted[i]) k++;
+      of[i] = k; need.add(k);
+    }
+    var pieces = [];
+    await Promise.all(Array.from(need).map(async function (j) {
+      var known = pieceCache.get(keys[j]);
+      if (!known) {
+        known = decodePiece(await load(keys[j]), firsts[j + 1] - firsts[j]);
+        pieceCache.set(keys[j], known);
+      }
+      pieces[j] = known;
+    }));
+    return function (i) {
+      var piece = pieces[of[i]], at = wanted[i] - firsts[of[i]];
+      return { pos: piece.pos, from: piece.pofs[at], to: piece.pofs[at + 1] };
+    };
+  }
+  function hasStart(slice, p) {
+    for (var j = slice.from; j < slice.to; j++) {
+      if (slice.pos[j] === p) return true;
+      if (slice.pos[j] > p) return false;
     }
     return false;
   }
 
-  /* The words must follow one another: pair k of the phrase starts at p + k. */
+  /* The words must follow one another. A common run of 3+ words has its own record
+     (exact); else the dispatches holding every pair, then the starts of a few pairs that
+     cover the words (pairs 0, 2, 4… and the last): pair s must start at p + s. */
   async function phrase(m, terms) {
+    if (terms.length >= 3 && terms.length <= m.phraseMax) {
+      var tv = await lookup(m.phrases, terms.join(" "));
+      if (tv) return scored(await record(tv), tv[0], m.n, m.step);
+    }
     var keys = [];
     for (var i = 0; i + 1 < terms.length; i++) keys.push(terms[i] + " " + terms[i + 1]);
     var recs = await Promise.all(keys.map(async function (key) {
       var v = await lookup(m.pairs, key);
-      return v ? { df: v[0], r: await record(v) } : null;
+      return v ? { v: v, r: await record(v) } : null;
     }));
     if (recs.some(function (x) { return x === null; })) return EMPTY;
     var count = recs.length, idf = new Float64Array(count), at = new Int32Array(count);
-    recs.forEach(function (x, k) { idf[k] = Math.log(m.n / (x.df + 1)) + 1; });
+    recs.forEach(function (x, k) { idf[k] = Math.log(m.n / (x.v[0] + 1)) + 1; });
     var first = recs[0].r, size = first.docs.length;
     var docs = new Int32Array(size), score = new Float64Array(size), found = 0;
+    var index = recs.map(function () { return new Int32Array(size); });
     outer:
     for (i = 0; i < size; i++) {
       var d = first.docs[i];
@@ -242,18 +299,31 @@
         if (r.docs[j] !== d) continue outer;
       }
       at[0] = i;
-      var ok = false;
-      for (var s = first.pofs[i]; s < first.pofs[i + 1] && !ok; s++) {
-        ok = true;
-        for (k = 1; k < count && ok; k++) ok = hasAt(recs[k].r, at[k], first.pos[s] + k);
-      }
-      if (!ok) continue;
       var sc = 0;
-      for (k = 0; k < count; k++) sc += idf[k] * recs[k].r.imp[at[k]] * m.step;
+      for (k = 0; k < count; k++) {
+        index[k][found] = at[k];
+        sc += idf[k] * recs[k].r.imp[at[k]] * m.step;
+      }
       docs[found] = d;
       score[found++] = sc;
     }
-    return { docs: docs.subarray(0, found), score: score.subarray(0, found) };
+    if (count === 1 || !found) return { docs: docs.subarray(0, found), score: score.subarray(0, found) };
+    var cover = [];
+    for (k = 0; k < count; k += 2) cover.push(k);
+    if (cover[cover.length - 1] !== count - 1) cover.push(count - 1);
+    var starts = await Promise.all(cover.map(function (k) {
+      return positions(recs[k].v, recs[k].r, index[k].subarray(0, found));
+    }));
+    var kept = 0;
+    for (i = 0; i < found; i++) {
+      var head = starts[0](i), ok = false;
+      for (var s = head.from; s < head.to && !ok; s++) {
+        ok = true;
+        for (var c = 1; c < cover.length && ok; c++) ok = hasStart(starts[c](i), head.pos[s] + cover[c]);
+      }
+      if (ok) { docs[kept] = docs[i]; score[kept++] = score[i]; }
+    }
+    return { docs: docs.subarray(0, kept), score: score.subarray(0, kept) };
   }
 
   async function clauseSet(m, clause, matched) {
