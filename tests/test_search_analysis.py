@@ -73,7 +73,7 @@ def run_js(function: str, items: list[str]) -> list[object]:
         f"process.stdout.write(JSON.stringify(items.map(x => A.{function}(x))));"
     )
     done = subprocess.run(
-        ["node", "-e", script], input=json.dumps(items), capture_output=True, text=True,
+        ["node", "-e", script], input=json.dumps(items), capture_output=True, text=True, encoding="utf-8",
         check=True, timeout=60,
     )
     return json.loads(done.stdout)

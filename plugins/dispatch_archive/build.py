@@ -266,7 +266,9 @@ class ArchiveBuild:
     def write_report(self) -> None:
         """output/rapport.json and output/rapport.html."""
         report = self.report()
-        data = json.dumps(report, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
+        data = json.dumps(report["counts"], ensure_ascii=False, sort_keys=True)
+        inputs = ",\n".join(json.dumps(x, ensure_ascii=False, sort_keys=True) for x in report["inputs"])
+        data = f'{{\n"counts": {data},\n"inputs": [\n{inputs}\n]\n}}\n'  # an input per line
         write_if_changed(self.output_path, "rapport.json", data.encode("utf-8"))
         env = make_environment([self.theme_path / "templates"], self.prepared.site)
         job = PageJob("rapport.html", "report.html", {"page_title": "Rapport de construction", "report": report})

@@ -208,4 +208,22 @@ def extra_files(site: Site, prepared: Any) -> Iterator[tuple[str, bytes]]:
 
 
 def _json(data: Any) -> bytes:
-    return (json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True) + "\n").encode("utf-8")
+    return json_lines(data).encode("utf-8")
+
+
+def json_lines(data: Any) -> str:
+    """JSON with one line per top-level key or item, each line compact.
+
+    Readable and diffable like an indented file, but written by json's C encoder: with
+    ``indent`` it falls back to pure Python, five times slower on these exports.
+    """
+
+    def dump(value: Any) -> str:
+        return json.dumps(value, ensure_ascii=False, sort_keys=True)
+
+    if isinstance(data, dict) and data:
+        lines = [f"{dump(str(k))}: {dump(data[k])}" for k in sorted(data)]
+        return "{\n" + ",\n".join(lines) + "\n}\n"
+    if isinstance(data, list) and data:
+        return "[\n" + ",\n".join(dump(v) for v in data) + "\n]\n"
+    return dump(data) + "\n"
