@@ -120,6 +120,9 @@ class Resident:
         for f in self.build.outcome.failures:
             self.failures[f.path] = f
         self.build.write()
+        # Load the model now (a full build answered from the cache never did), so the first
+        # edit does not pay for it.
+        self.tagger.tag_many([("Titre", ["Le texte."])])
         return time.perf_counter() - started
 
     def poll(self) -> dict[str, Any] | None:
