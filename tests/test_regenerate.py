@@ -85,6 +85,7 @@ def test_a_full_build_after_an_update_matches_a_fresh_build(resident: Resident, 
         assert resident.poll() is not None
         page = out / "acteurs/bachar-al-assad.html"
         assert "quatrième mandat" in page.read_text(encoding="utf-8")
+        resident.flush()  # idle: the manifest now holds the keys of the pages just rendered
     finally:
         new.unlink()
     resident.build.read()  # a full build into the same folder, with the manifest of the update
@@ -95,3 +96,20 @@ def test_a_full_build_after_an_update_matches_a_fresh_build(resident: Resident, 
     fresh.full()
     for path in ("acteurs/bachar-al-assad.html", "lieux/damas.html", "index.html"):
         assert (out / path).read_bytes() == (tmp_path / "out" / path).read_bytes(), path
+
+
+def test_an_edited_lead_shows_on_the_listings_of_its_entities(resident: Resident) -> None:
+    """The resident process keeps its templates and card markup between changes: a card
+    whose data changed (same URL, new lead) must be rendered again, not served from memory."""
+    out = resident.build.output_path
+    seed = resident.folder / "000_ed6308b521bfe103.txt"
+    original = seed.read_text(encoding="utf-8")
+    marker = "Selon un décompte établi lundi soir par les secouristes,"
+    try:
+        seed.write_text(original.replace("Après la rencontre,", f"{marker} après la rencontre,", 1), encoding="utf-8")
+        assert resident.poll() is not None
+        assert marker in (out / "lieux/idleb.html").read_text(encoding="utf-8")
+    finally:
+        seed.write_text(original, encoding="utf-8")
+        resident.poll()
+    assert marker not in (out / "lieux/idleb.html").read_text(encoding="utf-8")

@@ -24,7 +24,7 @@ from .build import MANIFEST_NAME, ArchiveBuild, Prepared, job_key, make_tagger, 
 from .pages import build_jobs
 from .pipeline import Cache, Failure, Record, is_dispatch, process
 from .render import make_environment, render_job, write_if_changed
-from .site import GROUP_DIRS, Site, build_site
+from .site import GROUP_DIRS, Site, Tally, build_site
 
 logger = logging.getLogger(__name__)
 
@@ -109,6 +109,9 @@ class Resident:
         self.failures: dict[str, Failure] = {}
         self.env = make_environment([theme / "templates"], prepared.site)
         self.snapshot = Snapshot({})
+        self.tallies: dict[int, Tally] = {}  # build_site's per-record memo
+        self.cards: dict[str, tuple[Record, str, tuple[Any, ...], dict[str, Any]]] = {}
+        self.manifest_dirty = False
 
     def full(self) -> float:
         """Build everything once; return the seconds it took."""
@@ -123,7 +126,34 @@ class Resident:
         # Load the model now (a full build answered from the cache never did), so the first
         # edit does not pay for it.
         self.tagger.tag_many([("Titre", ["Le texte."])])
+        for name in self.env.list_templates():  # compile the templates now, not at the first edit
+            if name.endswith((".html", ".xml")):
+                self.env.get_template(name)
         return time.perf_counter() - started
+
+    def flush(self) -> None:
+        """Save the render manifest: the next full build starts from these keys. Pages
+        rendered here are trusted; pages whose data moved without being rendered here
+        (rankings of entities the change does not name, exports) differ and are redone."""
+        if self.manifest_dirty:
+            save_manifest(self.build.cache_dir / MANIFEST_NAME, self.build.manifest, self.build.output_path)
+            self.manifest_dirty = False
+
+    def _reuse_cards(self, site: Site) -> list[tuple[Any, ...]]:
+        """Give the new site the cards of dispatches whose record, slug and entities did not
+        change (a card is what listings show; laying out a big entity's listing needs them)."""
+        entity_keys = [_card_entities(site, i) for i in range(len(site.dispatches))]
+        for i, d in enumerate(site.dispatches):
+            old = self.cards.get(d.record["path"])
+            if old is not None and old[0] is d.record and old[1] == d.slug and old[2] == entity_keys[i]:
+                site.cards[i] = old[3]
+        return entity_keys
+
+    def _keep_cards(self, site: Site, entity_keys: list[tuple[Any, ...]]) -> None:
+        self.cards = {
+            site.dispatches[i].record["path"]: (site.dispatches[i].record, site.dispatches[i].slug, entity_keys[i], c)
+            for i, c in site.cards.items()
+        }
 
     def poll(self) -> dict[str, Any] | None:
         """Rebuild what changed since the last look; None when nothing did."""
@@ -165,8 +195,11 @@ class Resident:
         read_s = time.perf_counter() - started
         records = [self.records[p] for p in sorted(self.records)]
         failures = [self.failures[p] for p in sorted(self.failures)]
-        site = build_site(records, failures, self.build.prepared.gazetteer)
+        site = build_site(records, failures, self.build.prepared.gazetteer, self.tallies)
+        alive = {id(r) for r in records}
+        self.tallies = {k: v for k, v in self.tallies.items() if k in alive}
         self.build.site = site
+        entity_keys = self._reuse_cards(site)
         new = [d for d in site.dispatches if d.record["path"] in {r["path"] for r in outcome.records}]
         wanted = touched_paths(
             site,
@@ -176,8 +209,10 @@ class Resident:
         )
         rewritten = rendered = 0
         keys = self.build.manifest
-        manifest_path = self.build.cache_dir / MANIFEST_NAME
-        manifest_path.unlink(missing_ok=True)  # files change from here on: trust none until saved
+        # Files change from here on: the manifest on disk is trusted by no build until flush()
+        # saves it again (when the process is idle, or at its end).
+        (self.build.cache_dir / MANIFEST_NAME).unlink(missing_ok=True)
+        self.manifest_dirty = True
         for job in build_jobs(site, self.build.prepared.dispatch, self.build.prepared.entity, prune=wanted):
             if not wanted(job.path):
                 continue
@@ -195,9 +230,7 @@ class Resident:
         for slug in before_slugs - {d.slug for d in site.dispatches}:
             (self.build.output_path / f"depeches/{slug}.html").unlink(missing_ok=True)
             keys.pop(f"depeches/{slug}.html", None)
-        # The next full build starts from these keys: pages rendered here are trusted, pages
-        # whose data moved without being rendered here (rankings, exports) differ and are redone.
-        save_manifest(manifest_path, keys, self.build.output_path)
+        self._keep_cards(site, entity_keys)
         return {
             "changed": sorted(stems),
             "read_tag_s": round(read_s, 3),
@@ -208,6 +241,11 @@ class Resident:
         }
 
 
+def _card_entities(site: Site, index: int) -> tuple[Any, ...]:
+    d = site.dispatches[index]
+    return tuple(site.entities[s].entity for s in d.entities)
+
+
 def run(prepared: Prepared, content: Path, theme: Path, output: Path, interval: float = 0.25,
         once: bool = False) -> None:
     """Build, then watch and rebuild until interrupted (or after one change with once=True)."""
@@ -216,7 +254,9 @@ def run(prepared: Prepared, content: Path, theme: Path, output: Path, interval: 
     try:
         while True:
             result = resident.poll()
-            if result is not None:
+            if result is None:
+                resident.flush()  # idle: the next full build can trust what was rendered
+            else:
                 print(
                     f"{len(result['changed'])} changed: {result['rendered']} pages rendered, "
                     f"{result['rewritten']} files rewritten in {result['total_s']:.2f} s "
@@ -230,3 +270,5 @@ def run(prepared: Prepared, content: Path, theme: Path, output: Path, interval: 
             time.sleep(interval)
     except KeyboardInterrupt:
         print("stopped", flush=True)
+    finally:
+        resident.flush()

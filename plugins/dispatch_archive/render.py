@@ -40,15 +40,19 @@ class CardRenderer:
 
     def __init__(self, env: jinja2.Environment) -> None:
         self.env = env
-        self.cache: dict[tuple[str, str], Markup] = {}
+        # (url, depth) -> (the card's data, its markup). The data is kept and compared by
+        # identity: a resident process (`invoke regenerate`) keeps this environment across
+        # changes, and an edited dispatch's card is a new object with the same URL.
+        self.cache: dict[tuple[str, str], tuple[Mapping[str, Any], Markup]] = {}
 
     def __call__(self, d: Mapping[str, Any], root: str) -> Markup:
         key = (d["url"], root)
-        html = self.cache.get(key)
-        if html is None:
-            template = self.env.get_template("includes/card.html")
-            html = Markup(template.render(d=d, ROOT=root))
-            self.cache[key] = html
+        hit = self.cache.get(key)
+        if hit is not None and hit[0] is d:
+            return hit[1]
+        template = self.env.get_template("includes/card.html")
+        html = Markup(template.render(d=d, ROOT=root))
+        self.cache[key] = (d, html)
         return html
 
 

@@ -134,8 +134,21 @@ def _folded(title: str) -> str:
     return fold(title)
 
 
-def build_site(records: Sequence[Record], failures: Sequence[Failure], gazetteer: Gazetteer) -> Site:
-    """Assign stable slugs, gather entities and order dispatches."""
+# What build_site learned from one record's mentions: (record, entities, counts, unknown slugs).
+Tally = tuple[Record, list[str], Counter[str], frozenset[str]]
+
+
+def build_site(
+    records: Sequence[Record],
+    failures: Sequence[Failure],
+    gazetteer: Gazetteer,
+    tallies: dict[int, Tally] | None = None,
+) -> Site:
+    """Assign stable slugs, gather entities and order dispatches.
+
+    tallies, kept by a resident process between calls, remembers by record identity which
+    entities each record names, so that an unchanged record is not counted again.
+    """
     dispatches = sorted((Dispatch(r) for r in records), key=lambda d: d.sort_key)
     _assign_slugs(dispatches)
     known: dict[str, Entity] = dict(gazetteer.entities)
@@ -152,13 +165,21 @@ def build_site(records: Sequence[Record], failures: Sequence[Failure], gazetteer
                 )
     entities: dict[str, EntityPage] = {}
     for index, d in enumerate(dispatches):
-        for mention in d.record.get("mentions", []):
-            slug = mention["slug"]
-            if slug not in known:
-                continue
-            if slug not in d.counts:
-                d.entities.append(slug)
-            d.counts[slug] += 1
+        tally = tallies.get(id(d.record)) if tallies is not None else None
+        if tally is not None and tally[0] is d.record and not (tally[3] & known.keys()):
+            d.entities, d.counts = tally[1], tally[2]
+        else:
+            unknown: set[str] = set()
+            for mention in d.record.get("mentions", []):
+                slug = mention["slug"]
+                if slug not in known:
+                    unknown.add(slug)
+                    continue
+                if slug not in d.counts:
+                    d.entities.append(slug)
+                d.counts[slug] += 1
+            if tallies is not None:
+                tallies[id(d.record)] = (d.record, d.entities, d.counts, frozenset(unknown))
         for slug in d.entities:
             page = entities.setdefault(slug, EntityPage(known[slug]))
             page.dispatches.append(index)
