@@ -189,6 +189,22 @@ def _offsets(starts: Ints, total: int) -> Ints:
     return np.concatenate((starts, [total])).astype(np.int64)
 
 
+def _tally(code: Ints, n: int) -> tuple[Ints, Ints, Ints]:
+    """From codes ((key * n + doc) * 3 + field), one per occurrence: the postings sorted by
+    (key, doc), as keys, docs and term frequencies per field (an array of 3 columns)."""
+    code.sort()
+    runs = _starts(code[1:] != code[:-1])
+    count = np.diff(_offsets(runs, len(code)))
+    code = code[runs]
+    field, key_doc = code % 3, code // 3
+    groups = _starts(key_doc[1:] != key_doc[:-1])
+    group_of = np.repeat(np.arange(len(groups)), np.diff(_offsets(groups, len(key_doc))))
+    tf = np.zeros((len(groups), 3), dtype=np.int64)
+    tf[group_of, field] = count
+    key_doc = key_doc[groups]
+    return key_doc // n, key_doc % n, tf
+
+
 def term_batch(
     corpus: Corpus, lo: int, hi: int, norm: npt.NDArray[np.float64], boosts: Sequence[float]
 ) -> Batch:
@@ -201,17 +217,8 @@ def term_batch(
     n = max(corpus.n, 1)
     code = ((tok[at].astype(np.int64) - lo) * n + doc) * 3 + field
     del at, doc, field
-    code.sort()
-    runs = _starts(code[1:] != code[:-1])
-    count = np.diff(_offsets(runs, len(code)))
-    code = code[runs]
-    field, key_doc = code % 3, code // 3
-    groups = _starts(key_doc[1:] != key_doc[:-1])
-    group_of = np.repeat(np.arange(len(groups)), np.diff(_offsets(groups, len(key_doc))))
-    tf = np.zeros((len(groups), 3), dtype=np.int64)
-    tf[group_of, field] = count
-    key_doc = key_doc[groups]
-    keys, docs = key_doc // n + lo, key_doc % n
+    keys, docs, tf = _tally(code, n)
+    keys += lo
     first = _starts(keys[1:] != keys[:-1])
     return Batch(keys[first], _offsets(first, len(keys)), docs, levels(tf, docs, norm, boosts))
 
@@ -325,18 +332,7 @@ def _common(corpus: Corpus, code: Ints, doc: Ints, field: Ints, min_docs: int,
     unique, key = np.unique(code, return_inverse=True)
     key = key.astype(np.int64).ravel()
     n = max(corpus.n, 1)
-    packed = (key * n + doc) * 3 + field
-    packed.sort()
-    runs = _starts(packed[1:] != packed[:-1])
-    count = np.diff(_offsets(runs, len(packed)))
-    packed = packed[runs]
-    field, key_doc = packed % 3, packed // 3
-    groups = _starts(key_doc[1:] != key_doc[:-1])
-    group_of = np.repeat(np.arange(len(groups)), np.diff(_offsets(groups, len(key_doc))))
-    tf = np.zeros((len(groups), 3), dtype=np.int64)
-    tf[group_of, field] = count
-    key_doc = key_doc[groups]
-    keys, docs = key_doc // n, key_doc % n
+    keys, docs, tf = _tally((key * n + doc) * 3 + field, n)
     first = _starts(keys[1:] != keys[:-1])
     df = np.diff(_offsets(first, len(keys)))
     wanted = df >= min_docs

@@ -257,12 +257,5 @@ def link_chip(page: EntityPage) -> dict[str, Any]:
 
 
 def chip(page: EntityPage, count: int | None = None) -> dict[str, Any]:
-    """What a link to an entity shows."""
-    return {
-        "name": page.entity.name,
-        "url": page.url,
-        "kind": page.entity.kind,
-        "group": page.entity.group,
-        "verified": page.entity.verified,
-        "count": len(page.dispatches) if count is None else count,
-    }
+    """What a link to an entity shows, with its count (of dispatches, unless given)."""
+    return dict(link_chip(page), count=len(page.dispatches) if count is None else count)
