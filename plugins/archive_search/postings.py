@@ -593,12 +593,7 @@ def encode_record(
             packed[i >> 1] |= level << (4 * (i & 1))
         out += packed
     if positions:
-        for starts in positions:
-            varint(len(starts), out)
-            previous = 0
-            for start in starts:
-                varint(start - previous, out)
-                previous = start
+        out += encode_starts(positions)
     return bytes(out)
 
 

@@ -201,18 +201,17 @@ class Resident:
         self.build.site = site
         entity_keys = self._reuse_cards(site)
         new = [d for d in site.dispatches if d.record["path"] in {r["path"] for r in outcome.records}]
+        touched = before_entities | {s for d in new for s in d.entities}
         wanted = touched_paths(
-            site,
-            before_slugs | {d.slug for d in new},
-            before_entities | {s for d in new for s in d.entities},
-            before_dates | {d.date for d in new},
+            site, before_slugs | {d.slug for d in new}, touched, before_dates | {d.date for d in new}
         )
         rewritten = rendered = 0
         keys = self.build.manifest
         # Files change from here on: the manifest on disk is trusted by no build until flush()
         # saves it again (when the process is idle, or at its end).
-        (self.build.cache_dir / MANIFEST_NAME).unlink(missing_ok=True)
-        self.manifest_dirty = True
+        if not self.manifest_dirty:
+            (self.build.cache_dir / MANIFEST_NAME).unlink(missing_ok=True)
+            self.manifest_dirty = True
         for job in build_jobs(site, self.build.prepared.dispatch, self.build.prepared.entity, prune=wanted):
             if not wanted(job.path):
                 continue
@@ -222,7 +221,6 @@ class Resident:
             rendered += 1
             rewritten += write_if_changed(self.build.output_path, job.path, render_job(self.env, job))
             keys[job.path] = key
-        touched = before_entities | {s for d in new for s in d.entities}
         for path, key, make in self.build.feed_jobs(entities=touched):
             if keys.get(path) != key:
                 rewritten += write_if_changed(self.build.output_path, path, make())

@@ -7,7 +7,7 @@ Bump VERSION whenever a change here can change a tag: the per-dispatch cache key
 from __future__ import annotations
 
 import re
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from functools import lru_cache
 
 from .normalize import fold, slugify
@@ -22,7 +22,6 @@ _QUOTES = '«»"“”„‹›'
 _EDGE = set(_QUOTES + "()[]{},;:.!?…*/|+=<>#" + " \u00a0\u202f\t\n")
 _WORD = re.compile(r"[^\s]+")
 _ACRONYM = re.compile(r"\s*\(\s*([A-Z][A-Za-z0-9&-]{0,2}[A-Z0-9][A-Za-z0-9&-]{0,6})\s*\)")
-ACRONYM_ANYWHERE = re.compile(_ACRONYM.pattern)  # searched for, not matched at an offset
 _TRAILING_ACRONYM = re.compile(r"\s*\(\s*[A-Z][A-Za-z0-9&-]{1,9}\s*\)\s*$")
 _TRAILING_LINK = re.compile(r"\s+(?:de\s+la|de\s+l'|de|du|des|d'|et|ou|à|au|aux|en|l')\s*$", re.I)
 _ELISION = re.compile(r"^(?:[lLdD]|[qQ]u|[jJ]usqu)['’ʼ]")
@@ -206,13 +205,19 @@ def is_short_form(short: str, long: str) -> bool:
 def acronym_after(text: str, end: int) -> str | None:
     """The acronym written in parentheses right after offset end (« … l'Homme (OSDH) »)."""
     m = _ACRONYM.match(text, end)
-    if m is None:
-        return None
-    acr = m.group(1)
+    return m.group(1) if m is not None and _acronym_shaped(m.group(1)) else None
+
+
+def acronyms_in(text: str) -> Iterator[tuple[int, str]]:
+    """Each parenthesised acronym of text, with the offset of its opening parenthesis."""
+    for m in _ACRONYM.finditer(text):
+        if _acronym_shaped(m.group(1)):
+            yield text.index("(", m.start()), m.group(1)
+
+
+def _acronym_shaped(acr: str) -> bool:
     letters = [c for c in acr if c.isalpha()]
-    if len(letters) < 2 or sum(c.isupper() for c in letters) < max(2, len(letters) - 2):
-        return None
-    return acr
+    return len(letters) >= 2 and sum(c.isupper() for c in letters) >= max(2, len(letters) - 2)
 
 
 _WORD_SPAN = re.compile(r"[\w'’-]+")

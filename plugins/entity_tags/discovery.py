@@ -772,13 +772,9 @@ def _long_forms(state: _Dispatch, learned: dict[str, tuple[str, Any]]) -> None:
     words an organisation's name (the model saw only « Raqqa »; a place inside the name gives
     nothing)."""
     for block, text in enumerate(state.blocks):
-        for m in canonical.ACRONYM_ANYWHERE.finditer(text):
-            acr = m.group(1)
+        for paren, acr in canonical.acronyms_in(text):
             if acr in learned or state.gazetteer.lookup(acr) is not None:
                 continue
-            if canonical.acronym_after(text, m.start()) != acr:
-                continue  # not acronym-shaped enough (« (Photo) »)
-            paren = text.index("(", m.start())
             start = canonical.long_form_before(text, paren, acr)
             if start is None:
                 continue
