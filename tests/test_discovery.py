@@ -388,3 +388,65 @@ def test_worker_processes_give_the_same_tags(
     tagger = DiscoveryTagger(gazetteer, "fr_core_news_md", 2)
     assert tagger.processes_for([t for title, ps in docs for t in (title, *ps)]) == 2
     assert tagger.tag_many(docs) == single
+
+
+# discovery-10 (reproductions on invented sentences of what tests/gold/holdout2 showed)
+
+
+def test_a_sentence_case_long_form_is_found_from_its_acronym() -> None:
+    """French long names are in sentence case: lowercase words inside the run still spell
+    the acronym (« l'Union des médecins de la Ghouta (UMG) »)."""
+    blocks = [
+        "Titre",
+        "Selon Nour Kassab, de l'Union des médecins de la Ghouta (UMG), trois hôpitaux ont fermé.",
+        "L'UMG demande un couloir.",
+    ]
+    result = run(blocks, [(1, "Nour Kassab", "PER"), (1, "Union", "ORG"), (2, "UMG", "ORG")])
+    assert "Union des médecins de la Ghouta" in names(result)
+    assert "UMG" not in names(result)
+
+
+def test_an_acronym_only_in_brackets_with_no_long_form_is_not_an_entity() -> None:
+    blocks = ["Titre", "Le rapport du Groupe d'experts indépendant (IEG) accuse Damas."]
+    result = run(blocks, [(1, "IEG", "ORG")])
+    assert "IEG" not in names(result)
+
+
+@pytest.mark.parametrize(
+    ("block", "span", "label"),
+    [
+        ("L'Aïd al-Fitr a été célébré sous les bombes.", "Aïd al-Fitr", "MISC"),
+        ("Des familles ont fêté le Nouvel An kurde à Qamichli.", "Nouvel An kurde", "ORG"),
+        ("Loyers élevés et salaires gelés pèsent sur les familles.", "Loyers élevés", "ORG"),
+    ],
+)
+def test_feasts_and_sentence_case_phrases_are_not_entities(block: str, span: str, label: str) -> None:
+    result = run(["Titre", block], [(1, span, label)])
+    assert not result.discovered, result.discovered
+
+
+def test_a_known_town_after_a_site_head_is_the_site() -> None:
+    blocks = ["Titre", "Les forces ont repris le barrage de Raqa, puis sont entrées dans Damas."]
+    result = run(blocks, [])
+    assert "Barrage de Raqa" in names(result) or "barrage de Raqa" in names(result)
+    assert "raqa" not in slugs(result) and "damas" in slugs(result)
+
+
+def test_coded_roads_listed_together_are_each_a_site() -> None:
+    blocks = ["Titre", "La ville commande les autoroutes M4 et M5 vers Alep."]
+    result = run(blocks, [])
+    assert {n.lower() for n in names(result)} >= {"autoroute m4", "autoroute m5"}
+
+
+def test_an_organisation_span_after_a_site_head_is_a_place() -> None:
+    blocks = ["Titre", "Les camions passent par le poste-frontière de Tell Kalakh Nord chaque jour."]
+    result = run(blocks, [(1, "Tell Kalakh Nord", "ORG")])
+    groups = {d.name: d.group for d in result.discovered}
+    assert any(g == "lieu" for g in groups.values()), groups
+
+
+def test_a_province_after_a_site_head_names_no_site() -> None:
+    blocks = ["Titre", "Les rebelles ont pris le plus grand barrage d'Idlib, près de Raqa."]
+    result = run(blocks, [])
+    assert {"idleb", "raqa"} <= slugs(result)  # Idleb is a province here
+    assert not any("barrage" in n.lower() for n in names(result))

@@ -245,12 +245,35 @@ def long_form_before(text: str, paren: int, acronym: str) -> int | None:
         if word[:1].isupper():
             capitalised += 1
             if capitalised > len(letters):
-                return None
+                break
             start = words[i].start()
             if capitalised >= 2 and folded[:1] == letters[0] and acronym_fits(text[start:paren], acronym):
                 return start
         elif folded.strip("-") and folded not in _SMALL_WORDS | _LINK_WORDS | _PARTICLES:
+            break
+    return _sentence_case_long_form(text, words, paren, acronym, letters)
+
+
+def _sentence_case_long_form(
+    text: str, words: list[re.Match[str]], paren: int, acronym: str, letters: list[str]
+) -> int | None:
+    """French writes long names in sentence case: « l'Association syrienne pour l'aide
+    médicale d'urgence (ASAMU) », « Femmes pour la paix en Syrie (FPS) ». The run may then
+    hold lowercase words, but it opens on a capitalised word whose initial is the acronym's
+    first letter, every letter is an initial in order, it has at least as many words as
+    letters, and no punctuation cuts it (« directeur, Conseil local (CL) » is two things)."""
+    for i in range(len(words) - 1, max(-1, len(words) - 2 * len(letters) - 4), -1):
+        if i + 1 < len(words) and re.search(r"[,;:.!?«»()\[\]\"“”]", text[words[i].end() : words[i + 1].start()]):
             return None
+        word, start = words[i].group(), words[i].start()
+        elided = re.match(r"(?:[ldsnjm]|qu)['’](?=\w)", word, re.I)
+        if elided:  # « l'Association »: the name starts after the article
+            word, start = word[elided.end() :], start + elided.end()
+        if not word[:1].isupper() or fold(word)[:1] != letters[0]:
+            continue
+        if len(words) - i >= len(letters) and acronym_fits(text[start:paren], acronym):
+            return start
+        return None  # the nearest capitalised word with that initial opens the name, or nothing does
     return None
 
 

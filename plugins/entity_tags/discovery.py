@@ -59,7 +59,7 @@ from .vocabulary import (
 
 logger = logging.getLogger(__name__)
 
-VERSION = "discovery-9"
+VERSION = "discovery-10"
 # Below this many words per worker, forking processes costs more than it saves (measured on
 # content/dispatches, see docs/tagging.md): one process then tags the whole batch.
 MIN_WORDS_PER_PROCESS = 40_000
@@ -212,6 +212,12 @@ _LIST_NEXT = re.compile(
 _SENTENCE_START = re.compile(r"(?:^|[.!?:;»\"“”…]\s*|\s[-–—]\s*)$")
 _DIGITS = re.compile(r"\d")
 _CODE_SITE = re.compile(r"\b(autoroute|route|axe)\s+([A-Z]{1,2}\s?-?\d{1,3})\b")
+# « au carrefour des autoroutes M4 et M5 »: each code is one road
+_CODE_SITES = re.compile(
+    r"\b(autoroute|route|axe)s\s+([A-Z]{1,2}\s?-?\d{1,3})((?:\s*,\s*[A-Z]{1,2}\s?-?\d{1,3})*"
+    r"\s+et\s+[A-Z]{1,2}\s?-?\d{1,3})\b"
+)
+_CODE = re.compile(r"[A-Z]{1,2}\s?-?\d{1,3}")
 
 
 @dataclass
@@ -270,6 +276,7 @@ def resolve(
             _one_span(block, claimed[0], claimed[1], label, state)
     _provinces(state)
     _coded_sites(state)
+    _sites_of_known_places(state)
     _coordinate_places(state)
     _learn_acronyms(state)
     if matcher is not None:
@@ -447,6 +454,14 @@ def _one_span(block: int, start: int, end: int, label: str, state: _Dispatch) ->
     if _OPERATION_BEFORE.search(before[-40:]):
         return  # « l'opération Bouclier de l'Euphrate »: operation names give nothing
     group, kind = _type(label, name, before, person_cue, place_cue, kind_hint)
+    if (
+        group == "acteur"
+        and label in ("ORG", "MISC")
+        and not person_cue
+        and _SITE_BEFORE.search(before[-40:])
+        and not _PLACE_BEFORE.search(before[-80:])
+    ):
+        group, kind = "lieu", "site"  # « le poste-frontière de Jdeidet Yabous » is a place
     if not group:
         return
     if kind == "personne" and not _person_shaped(name) and len(canonical.content_tokens(name)) != 1:
@@ -458,9 +473,31 @@ def _one_span(block: int, start: int, end: int, label: str, state: _Dispatch) ->
             name = canonical.normalise(text[s:e])
     if kind == "groupe-arme":
         name, s = _group_name(text, s, e, name)
+    if group == "acteur" and kind != "personne" and _sentence_case_phrase(text, s, name):
+        return  # « Crédit immobilier et prêts bancaires restent… »: a common noun phrase
     if not state.free(block, s, e):
         return
     state.candidates.append(_Candidate(block, s, e, name, group, kind, person_cue, place_cue))
+
+
+def _sentence_case_phrase(text: str, s: int, name: str) -> bool:
+    """True for words that open a sentence and carry no other capital, unless the first is an
+    organisation's word (« Comité local… », « Brigade… »): a sentence's subject, « Crédit
+    immobilier », not a name (holdout2 k028, reproduced in tests/test_discovery.py)."""
+    before = text[:s].rstrip(" «\"“")
+    if before and before[-1] not in ".!?:»":
+        return False
+    words = name.split()
+    if len(words) < 2 or any(w[:1].isupper() or not w[:1].isalpha() for w in words[1:]):
+        return False
+    head = fold(words[0])
+    return not (
+        head in _ORG_WORDS
+        or head in _ARABIC_GROUP_HEADS
+        or head in _FRENCH_GROUP_HEADS
+        or head in _GEO_HEADS
+        or any(head == h.split()[0] for h in _SITE_HEADS)
+    )
 
 
 def _lowercase_head(text: str, s: int, e: int) -> tuple[int, str, bool]:
@@ -684,6 +721,47 @@ def _coded_sites(state: _Dispatch) -> None:
                         block, s, e, canonical.normalise(m.group(0)), "lieu", "site", place_cue=True
                     )
                 )
+        for m in _CODE_SITES.finditer(text):
+            head = m.group(1)
+            for code in [m.group(2), *_CODE.findall(m.group(3))]:
+                s = text.index(code, m.start(2))
+                e = s + len(code)
+                name = canonical.normalise(f"{head} {code}")
+                if state.free(block, s, e) and state.gazetteer.lookup(name) is None:
+                    state.candidates.append(
+                        _Candidate(block, s, e, name, "lieu", "site", place_cue=True)
+                    )
+
+
+# Heads after which a known town names a site of its own (« l'aéroport militaire de Tabqa »,
+# « la vallée du Yarmouk »); not roads, bridges, squares, markets or hospitals, which are
+# named after a town more loosely (« la route de Damas »).
+_KNOWN_SITE_HEADS = tuple(
+    h for h in _SITE_HEADS
+    if h.split()[0] not in {"route", "pont", "place", "passage", "marche", "souk", "hopital",
+                            "universite", "stade", "rond-point", "ecole", "academie", "usine"}
+)
+
+
+def _sites_of_known_places(state: _Dispatch) -> None:
+    """A named site is the site only (the gold guidelines): a known town right after a site's
+    head noun becomes the site, discovered (« barrage de Tabqa »); the town counts where the
+    text names it on its own. A country or province there names no site."""
+    for m in list(state.known):
+        entity = state.gazetteer.entities.get(m.slug)
+        if entity is None or entity.kind not in ("ville", "localite"):
+            continue  # « le plus grand barrage de Syrie » names no site
+        text = state.blocks[m.block]
+        before = text[: m.start]
+        site = _SITE_BEFORE.search(before[-40:])
+        if not site or fold(site.group(1)) not in _KNOWN_SITE_HEADS:
+            continue
+        s = m.start - (len(before[-40:]) - site.start(1))
+        name = canonical.normalise(text[s : m.end])
+        if state.gazetteer.lookup(name) is not None or not state.free(m.block, s, m.start):
+            continue
+        state.known.remove(m)
+        state.candidates.append(_Candidate(m.block, s, m.end, name, "lieu", "site", place_cue=True))
 
 
 def _coordinate_places(state: _Dispatch) -> None:
@@ -744,6 +822,7 @@ def _learn_acronyms(state: _Dispatch) -> None:
         ):
             learned.setdefault(acr, ("new", c))
     _long_forms(state, learned)
+    _drop_bracketed_acronyms(state, learned)
     if not learned:
         return
     pattern = re.compile(r"(?<![\w-])(" + "|".join(re.escape(a) for a in learned) + r")(?![\w-])")
@@ -764,6 +843,30 @@ def _learn_acronyms(state: _Dispatch) -> None:
                         block, s, e, target.name, target.group, target.kind, key=fold(target.name)
                     )
                 )
+
+
+def _drop_bracketed_acronyms(state: _Dispatch, learned: dict[str, tuple[str, Any]]) -> None:
+    """« le Mécanisme d'enquête conjoint (JIM) »: an acronym written only in brackets right
+    after words, whose long form nothing found (an English acronym of a French name), is
+    another name of something the dispatch names in full, not an entity of its own."""
+    texts = state.blocks
+    for c in list(state.candidates):
+        acr = c.name
+        if acr in learned or not (2 <= len(acr) <= 10 and acr.isalpha() and acr.isupper()):
+            continue
+        found = [
+            (block, m.start(), m.end())
+            for block, text in enumerate(texts)
+            for m in re.finditer(r"(?<![\w-])" + re.escape(acr) + r"(?![\w-])", text)
+        ]
+        bracketed = [
+            (block, s, e)
+            for block, s, e in found
+            if re.search(r"\w\s*\(\s*$", texts[block][max(0, s - 4) : s])
+            and re.match(r"\s*\)", texts[block][e:])
+        ]
+        if found and len(bracketed) == len(found):
+            state.candidates = [x for x in state.candidates if x.name != acr]
 
 
 def _long_forms(state: _Dispatch, learned: dict[str, tuple[str, Any]]) -> None:
