@@ -362,3 +362,64 @@ def test_fast_whoosh_build_is_add_document(tmp_path: Path) -> None:
             assert [a.doc_field_length(d, field) for d in range(len(DOCS))] == \
                 [b.doc_field_length(d, field) for d in range(len(DOCS))]
         assert list(a.all_stored_fields()) == list(b.all_stored_fields())
+
+
+def _store_rows(index_dir: Path) -> list[list[Any]]:
+    import sqlite3
+
+    con = sqlite3.connect(index_dir / "store.sqlite")
+    try:
+        return [list(con.execute(f"SELECT * FROM {table} ORDER BY 1"))
+                for table in ("vocab", "docs", "sources", "meta")]
+    finally:
+        con.close()
+
+
+def test_store_analysed_by_workers_is_the_same_store(tmp_path: Path,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """Worker processes number terms on their own; merged in document order, the store
+    (term ids included) is byte for byte the one a single process writes, on a first
+    build and on an update that adds documents with new words."""
+    from archive_search import store as store_module
+
+    monkeypatch.setattr(store_module, "PARALLEL_AT", 20)
+    monkeypatch.setattr(store_module, "CHUNK", 7)
+    monkeypatch.setattr(store_module, "AHEAD", 2)
+    extra = [{**doc, "id": f"x{i}", "url": f"depeches/x{i}.html",
+              "body": doc["body"] + f" Zorblatt{i} et Quixmoor{i % 3} répondent."}
+             for i, doc in enumerate(DOCS[:60])]
+    stores = {}
+    for workers in (1, 2):
+        folder = tmp_path / f"w{workers}"
+        counts = store_module.update_store(DOCS, folder, workers=workers)
+        assert counts["added"] == len(DOCS)
+        store_module.update_store([*DOCS, *extra], folder, workers=workers)
+        stores[workers] = _store_rows(folder)
+    assert stores[1] == stores[2]
+    vocab = [term for _, term in stores[1][0]]
+    assert len(vocab) == len(set(vocab))
+    assert "zorblatt59" in vocab
+
+
+def test_search_stages_run_whoosh_beside_the_export(tmp_path: Path,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    """build_search: the client export and the Whoosh index (forked beside it) both follow
+    the store; a failed Whoosh update fails the stage with a message, after the export."""
+    from archive_search import pipeline
+
+    index_dir, out = tmp_path / "index", tmp_path / "out"
+    done = pipeline.build_search(CORPUS, index_dir, out, SMALL, whoosh=True)
+    assert done.counts["added"] == len(CORPUS)
+    assert set(done.timings) == {"search_index", "search_export", "search_whoosh"}
+    assert (out / "manifest.js").exists() and done.files
+    assert "d01" in search(index_dir, "Idlib").ids
+
+    def broken(*_: Any, **__: Any) -> None:
+        raise OSError("disk full")
+
+    monkeypatch.setattr(pipeline, "ensure_whoosh", broken)
+    newest = {**CORPUS[0], "id": "d98", "url": "depeches/d98.html", "date": "2025-02-01"}
+    with pytest.raises(pipeline.WhooshFailed, match="could not be updated"):
+        pipeline.build_search([*CORPUS, newest], index_dir, tmp_path / "out2", SMALL,
+                              whoosh=True)
+    assert (tmp_path / "out2" / "manifest.js").exists()

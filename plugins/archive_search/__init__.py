@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import logging
 import os
-import time
 from pathlib import Path
 from typing import Any
 
@@ -33,35 +32,23 @@ def check_settings(pelican: Any) -> None:
 
 
 def index_archive(build: Any) -> None:
-    """Update the document store from the built archive and export the client index."""
-    from .export import export_client_index
-    from .index import build_index
+    """Update the document store from the built archive, export the client index and bring
+    the Whoosh index of `invoke search` up to date (SEARCH_WHOOSH; beside the export)."""
+    from .pipeline import build_search
 
     settings = SearchSettings.from_settings(build.prepared.raw)
     # The index lives in the build's cache folder unless SEARCH_INDEX_DIR says otherwise, so
     # two archives (or two test builds) never share one index.
     explicit = build.prepared.raw.get("SEARCH_INDEX_DIR")
     index_dir = Path(explicit) if explicit else build.cache_dir / "search" / "whoosh"
-    started = time.perf_counter()
-    counts = build_index(build.search_docs(), index_dir, settings)
-    indexed = time.perf_counter()
     previous = os.environ.get(PREVIOUS_OUTPUT_ENV)
-    files = export_client_index(
-        index_dir, build.output_path / settings.output_dir, settings,
+    done = build_search(
+        build.search_docs(), index_dir, build.output_path / settings.output_dir, settings,
         previous_dir=Path(previous) / settings.output_dir if previous else None,
     )
-    build.timings["search_index"] = indexed - started
-    exported = time.perf_counter()
-    build.timings["search_export"] = exported - indexed
-    if settings.whoosh:
-        # `invoke search` then finds the Whoosh index up to date (only changed dispatches
-        # are written again; a full build writes from the store's analysis).
-        from .index import ensure_whoosh
-
-        ensure_whoosh(index_dir, settings)
-        build.timings["search_whoosh"] = time.perf_counter() - exported
-    build.written_paths += [p.relative_to(build.output_path).as_posix() for p in files]
-    logger.info("Search: index %s, %d client files", counts, len(files))
+    build.timings.update(done.timings)
+    build.written_paths += [p.relative_to(build.output_path).as_posix() for p in done.files]
+    logger.info("Search: index %s, %d client files", done.counts, len(done.files))
 
 
 def register() -> None:

@@ -25,8 +25,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
-from .export import export_client_index
-from .index import build_index, ensure_whoosh
+from .pipeline import build_search
 from .sample_site import render_search_page, write_dispatch_pages
 from .settings import SearchSettings
 from .synth import SyntheticCorpus
@@ -66,30 +65,63 @@ PAGEFIND_QUERY = """async (q) => {
 
 
 CPU: dict[str, float] = {}  # CPU seconds of the last child, by label (see _in_child)
+TREE_MB: dict[str, float] = {}  # peak memory of the child with its own children, by label
+
+
+def _tree_pss_mb(pid: int) -> float:
+    """Return the proportional set size of a process and its descendants, in MB (pages
+    shared after a fork are counted once across them, unlike a sum of RSS)."""
+    total, todo = 0, [pid]
+    while todo:
+        at = todo.pop()
+        try:
+            rollup = Path(f"/proc/{at}/smaps_rollup").read_text()
+            total += next(int(line.split()[1]) for line in rollup.splitlines()
+                          if line.startswith("Pss:"))
+            for task in Path(f"/proc/{at}/task").iterdir():
+                todo += [int(c) for c in (task / "children").read_text().split()]
+        except (OSError, StopIteration, ValueError):
+            continue
+    return total / 1024
 
 
 def _in_child(function: Callable[[], Any], label: str = "") -> tuple[Any, float, float]:
     """Run function in a forked process; return its result, wall seconds and peak RSS in MB.
 
-    The CPU seconds (user + system) go to CPU[label]: on a shared machine the wall
-    time also counts the other processes' turns, the CPU time does not.
+    The CPU seconds (user + system, its own children's included) go to CPU[label]: on a
+    shared machine the wall time also counts the other processes' turns, the CPU time
+    does not. TREE_MB[label] is the peak of the child's memory with its children's,
+    sampled every 0.2 s (the site build forks the Whoosh update beside the export).
     """
     ctx = multiprocessing.get_context("fork")
     queue = ctx.Queue()
 
     def target() -> None:
         start = time.perf_counter()
-        before = resource.getrusage(resource.RUSAGE_SELF)
+        before = [resource.getrusage(w) for w in (resource.RUSAGE_SELF,
+                                                  resource.RUSAGE_CHILDREN)]
         value = function()
-        usage = resource.getrusage(resource.RUSAGE_SELF)
-        cpu = usage.ru_utime + usage.ru_stime - before.ru_utime - before.ru_stime
-        queue.put((value, time.perf_counter() - start, usage.ru_maxrss / 1024, cpu))
+        after = [resource.getrusage(w) for w in (resource.RUSAGE_SELF,
+                                                 resource.RUSAGE_CHILDREN)]
+        cpu = sum(a.ru_utime + a.ru_stime - b.ru_utime - b.ru_stime
+                  for a, b in zip(after, before, strict=True))
+        queue.put((value, time.perf_counter() - start, after[0].ru_maxrss / 1024, cpu))
 
     process = ctx.Process(target=target)
     process.start()
-    value, seconds, peak, cpu = queue.get()
+    peak_tree = 0.0
+    while True:
+        try:
+            value, seconds, peak, cpu = queue.get(timeout=0.2)
+            break
+        except Exception:  # noqa: BLE001 - queue.Empty: sample the memory, wait again
+            if process.pid is not None:
+                peak_tree = max(peak_tree, _tree_pss_mb(process.pid))
+            if not process.is_alive():
+                raise RuntimeError(f"benchmark step {label!r} died") from None
     process.join()
     CPU[label] = round(cpu, 1)
+    TREE_MB[label] = round(max(peak_tree, peak))
     return value, seconds, peak
 
 
@@ -235,17 +267,12 @@ def _site_build(
     source: Path, index_dir: Path, out: Path, settings: SearchSettings,
     previous: Path | None = None, whoosh: bool = False,
 ) -> dict[str, float]:
-    """Run the calls of the site build (store, export, and Whoosh when asked); return the
-    seconds of each."""
-    start = time.perf_counter()
-    build_index(_stream(source), index_dir, settings)
-    indexed = time.perf_counter()
-    export_client_index(index_dir, out, settings, previous_dir=previous)
-    exported = time.perf_counter()
-    if whoosh:
-        ensure_whoosh(index_dir, settings)
-    return {"index_s": indexed - start, "export_s": exported - indexed,
-            "whoosh_s": time.perf_counter() - exported}
+    """Run the search stages of the site build (store, then export with Whoosh beside it
+    when asked); return the seconds of each (whoosh_s: the wait for it after the export)."""
+    done = build_search(_stream(source), index_dir, out, settings, previous_dir=previous,
+                        whoosh=whoosh)
+    return {"index_s": done.timings["search_index"], "export_s": done.timings["search_export"],
+            "whoosh_s": done.timings.get("search_whoosh", 0.0)}
 
 
 def run_bench(
@@ -255,7 +282,13 @@ def run_bench(
     """Run the whole benchmark for n synthetic dispatches in workdir; return the figures."""
     settings = settings or SearchSettings()
     workdir = Path(workdir)
-    shutil.rmtree(workdir, ignore_errors=True)
+    # The previous run's files are deleted at the end of this one: on ext4, creating files
+    # right after deleting tens of thousands costs several times more system time (the
+    # allocator skips recently freed inodes), which would be charged to this build.
+    trash = workdir.with_name(workdir.name + ".old")
+    shutil.rmtree(trash, ignore_errors=True)
+    if workdir.exists():
+        workdir.rename(trash)
     workdir.mkdir(parents=True)
     site, index_dir = workdir / "site", workdir / "index"
     source = workdir / "dispatches.jsonl"
@@ -268,27 +301,25 @@ def run_bench(
             out.write(json.dumps(doc, ensure_ascii=False) + "\n")
     generated = time.perf_counter() - start
     idx = site / settings.output_dir
-    # The site build, in a child process (its peak memory is the child's).
+    with_whoosh = whoosh and settings.whoosh
+    # The search stages of the site build, in a child process: the store, then the export
+    # with the Whoosh update forked beside it.
     phases, build_s, build_mb = _in_child(
-        lambda: _site_build(source, index_dir, idx, settings), "build")
+        lambda: _site_build(source, index_dir, idx, settings, whoosh=with_whoosh), "build")
     report: dict[str, Any] = {
         "dispatches": n, "words_per_body": round(words / max(n, 1)),
         "generate_s": round(generated, 1),
         "build_s": round(build_s, 1), "build_cpu_s": CPU["build"],
-        "build_peak_mb": round(build_mb),
+        "build_peak_mb": round(build_mb), "build_tree_mb": TREE_MB["build"],
         "index_s": round(phases["index_s"], 1), "export_s": round(phases["export_s"], 1),
+        "whoosh_wait_s": round(phases["whoosh_s"], 1), "whoosh": with_whoosh,
         "store_bytes": _folder_size(index_dir)[0],
     }
     bundle, files = _folder_size(idx)
     report.update(bundle_bytes=bundle, bundle_files=files)
-    if whoosh:
-        _, whoosh_s, whoosh_mb = _in_child(lambda: ensure_whoosh(index_dir, settings), "whoosh")
-        report.update(whoosh_s=round(whoosh_s, 1), whoosh_cpu_s=CPU["whoosh"],
-                      whoosh_peak_mb=round(whoosh_mb))
     # A rebuild where nothing changed, then one with a new dispatch, each into a fresh
     # folder beside the previous output, as `invoke build` does.
     again = workdir / "again" / settings.output_dir
-    with_whoosh = whoosh and settings.whoosh
     phases, noop_s, noop_mb = _in_child(
         lambda: _site_build(source, index_dir, again, settings, previous=idx,
                             whoosh=with_whoosh), "noop")
@@ -331,15 +362,16 @@ def print_report(report: dict[str, Any]) -> None:
     print("| | ours | Pagefind |")
     print("|---|---|---|")
     pf = report.get("pagefind") or {}
-    print(f"| index build (store + export) | {report['build_cpu_s']} s CPU; wall "
-          f"{report['build_s']} s ({report['index_s']} s + {report['export_s']} s); "
-          f"{report['build_peak_mb']} MB peak "
+    parts = f"{report['index_s']} s + {report['export_s']} s"
+    what = "store + export"
+    if report.get("whoosh"):
+        parts += f" + {report['whoosh_wait_s']} s waiting for Whoosh"
+        what = "store, then export with Whoosh beside it"
+    print(f"| index build ({what}) | {report['build_cpu_s']} s CPU; wall "
+          f"{report['build_s']} s ({parts}); {report['build_peak_mb']} MB peak, "
+          f"{report['build_tree_mb']} MB with the Whoosh process (PSS) "
           f"| {pf.get('seconds', '–')} s, {pf.get('peak_mb', '–')} MB peak |")
-    if "whoosh_s" in report:
-        print(f"| Whoosh index (site build, from the store) | {report['whoosh_cpu_s']} s CPU; wall "
-              f"{report['whoosh_s']} s; "
-              f"{report['whoosh_peak_mb']} MB peak | – |")
-    label = " (store + export + Whoosh)" if "whoosh_s" in report else " (store + export)"
+    label = " (store + export + Whoosh)" if report.get("whoosh") else " (store + export)"
     print(f"| rebuild, nothing changed{label} | {report['noop_cpu_s']} s CPU; "
           f"wall {report['noop_s']} s ({report['noop_index_s']} s + "
           f"{report['noop_export_s']} s + {report.get('noop_whoosh_s', 0)} s), "

@@ -22,6 +22,7 @@ from typing import Any
 
 import numpy as np
 from whoosh import fields, formats, index
+from whoosh.codec.whoosh3 import W3Codec
 from whoosh.util.numeric import byte_to_length, length_to_byte
 
 from .analysis import analyze, french_analyzer
@@ -175,7 +176,8 @@ def build_index(
     A bad document is logged and skipped, the rest is indexed. The Whoosh index
     follows in ensure_whoosh (the site build calls it after the export).
     """
-    return update_store(docs, Path(index_dir))
+    settings = settings or SearchSettings()
+    return update_store(docs, Path(index_dir), workers=settings.store_workers)
 
 
 def _write_from_store(writer: Any, con: Any, wanted: Mapping[str, str]) -> None:
@@ -193,6 +195,9 @@ def _write_from_store(writer: Any, con: Any, wanted: Mapping[str, str]) -> None:
     schema = writer.schema
     perdoc = writer.perdocwriter
     small: dict[str, _Postings] = {}
+    # The postings of a small field's value, by (field, value): actor and place lists,
+    # dates and years repeat across dispatches; ids are unique and one term each.
+    analysed: dict[tuple[str, str], list[tuple[bytes, int, float, bytes]]] = {}
     n, total = con.execute("SELECT count(*), coalesce(sum(length(toks)), 0) FROM docs"
                            ).fetchone()
     tok = np.empty(total // 4, dtype=np.int32)
@@ -219,7 +224,12 @@ def _write_from_store(writer: Any, con: Any, wanted: Mapping[str, str]) -> None:
                 length = alias_len
             elif field.indexed:
                 bucket = small.get(name) or small.setdefault(name, _Postings())
-                for tbytes, freq, weight, vbytes in field.index(value):
+                postings = analysed.get((name, value))
+                if postings is None:
+                    postings = list(field.index(value))
+                    if name in ("date", "year"):
+                        analysed[name, value] = postings
+                for tbytes, freq, weight, vbytes in postings:
                     bucket.add(tbytes, docnum, weight, vbytes)
                     if field.scorable:
                         length += freq
@@ -423,7 +433,12 @@ def ensure_whoosh(index_dir: Path, settings: SearchSettings | None = None) -> Pa
             sources = documents(con, sorted(changed))
         assert previous is not None
         procs = 1 if full else settings.writer_procs
-        writer = ix.writer(limitmb=settings.writer_limitmb, procs=procs, multisegment=procs > 1)
+        # A full build leaves its postings blocks uncompressed: zlib took a fifth of it
+        # (the index is a local cache; reading a block back is faster too). Blocks
+        # record their compression, so later updates may use the default codec.
+        codec = {"codec": W3Codec(compression=0)} if full else {}
+        writer = ix.writer(limitmb=settings.writer_limitmb, procs=procs,
+                           multisegment=procs > 1, **codec)
         try:
             if full:
                 _write_from_store(writer, con, wanted)

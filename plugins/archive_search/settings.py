@@ -29,6 +29,9 @@ class SearchSettings:
     # incremental update (a full build writes from the store, in one process).
     writer_limitmb: int = 256
     writer_procs: int = 1
+    # Processes that analyse the dispatches for the document store when a build has
+    # thousands to analyse (a first build); 1 analyses them in the build's process.
+    store_workers: int = 2
     # Field weights in the score (title words count more than body words).
     title_boost: float = 2.0
     alias_boost: float = 1.0
@@ -97,7 +100,7 @@ class SearchSettings:
                      "cards_per_block", "position_part_bytes", "phrase_min_docs",
                      "phrase_max_words",
                      "card_group_blocks", "facet_top", "prefix_max_terms", "page_size",
-                     "writer_limitmb", "writer_procs"):
+                     "writer_limitmb", "writer_procs", "store_workers"):
             if getattr(self, name) < 1:
                 raise SearchSettingsError(
                     f"Setting {PREFIX + name.upper()!r} must be at least 1."

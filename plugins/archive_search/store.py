@@ -20,13 +20,18 @@ import hashlib
 import json
 import logging
 import marshal
+import multiprocessing
+import os
 import sqlite3
 import sys
 from array import array
+from collections import deque
 from collections.abc import Iterable, Iterator, Mapping
 from itertools import chain
 from pathlib import Path
 from typing import Any
+
+import numpy as np
 
 from .analysis import raw_tokens, term_of
 
@@ -39,6 +44,11 @@ STORE_KEY = f"{STORE_VERSION}/{sys.version_info[0]}.{sys.version_info[1]}"
 SEP = -1
 REQUIRED_KEYS = ("id", "url", "title", "body")
 BATCH = 500  # rows per INSERT: few round trips, little memory
+# The analysis moves to worker processes once this many documents need it (a full build),
+# CHUNK documents a task, at most AHEAD tasks in flight (bounded memory).
+PARALLEL_AT = 2_000
+CHUNK = 250
+AHEAD = 8
 
 SCHEMA = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -282,11 +292,14 @@ class _Analyser:
         )
 
 
-def update_store(docs: Iterable[Mapping[str, Any]], index_dir: Path) -> dict[str, int]:
+def update_store(docs: Iterable[Mapping[str, Any]], index_dir: Path,
+                 workers: int = 1) -> dict[str, int]:
     """Bring the store up to date: analyse new and changed documents, drop vanished ones.
 
     A bad document is logged and skipped, the rest is stored. Return counts of
     added (new or changed), deleted (vanished or replaced), kept and total documents.
+    With workers > 1 and at least PARALLEL_AT documents to analyse, the analysis runs in
+    that many forked processes (_Workers); the store is the same byte for byte.
     """
     con = connect(index_dir, create=True)
     try:
@@ -295,6 +308,8 @@ def update_store(docs: Iterable[Mapping[str, Any]], index_dir: Path) -> dict[str
         seen: dict[str, str] = {}
         rows: list[tuple[Any, ...]] = []
         sources: list[tuple[str, bytes]] = []
+        pending: list[tuple[Mapping[str, Any], str]] = []
+        pool: _Workers | None = None
         added = replaced = 0
         for doc in docs:
             try:
@@ -313,10 +328,24 @@ def update_store(docs: Iterable[Mapping[str, Any]], index_dir: Path) -> dict[str
                 continue
             replaced += key in old
             added += 1
-            rows.append(analyser.row(doc, digest))
             sources.append((key, payload))
+            if workers <= 1:
+                rows.append(analyser.row(doc, digest))
+            else:
+                pending.append((doc, digest))
+                if pool is None and len(pending) >= PARALLEL_AT:
+                    pool = _Workers(analyser, workers)
+                if pool is not None and len(pending) >= CHUNK:
+                    for done in pool.submit(pending):
+                        rows.extend(done)
+                    pending = []
             if len(rows) >= BATCH:
                 _insert(con, rows, sources)
+        if pool is not None:
+            for done in pool.finish(pending):
+                rows.extend(done)
+        else:
+            rows.extend(analyser.row(doc, digest) for doc, digest in pending)
         _insert(con, rows, sources)
         gone = [key for key in old if key not in seen]
         con.executemany("DELETE FROM docs WHERE id = ?", ((key,) for key in gone))
@@ -335,6 +364,94 @@ def update_store(docs: Iterable[Mapping[str, Any]], index_dir: Path) -> dict[str
               "kept": len(seen) - added, "total": len(seen)}
     logger.info("search store: %s", counts)
     return counts
+
+
+_FORKED: _Analyser | None = None  # the analyser a worker inherits from the fork
+
+
+def _analyse(batch: list[tuple[Mapping[str, Any], str]]) -> tuple[int, list[str], list[Any]]:
+    """In a worker: the rows of a batch, in the worker's own term ids, and the terms the
+    worker met for the first time in it (their ids follow its earlier ones)."""
+    analyser = _FORKED
+    assert analyser is not None
+    before = len(analyser.vocab.terms)
+    rows = [analyser.row(doc, digest) for doc, digest in batch]
+    return os.getpid(), analyser.vocab.terms[before:], rows
+
+
+class _Workers:
+    """Analysis in forked processes, merged into the parent's vocabulary in document order.
+
+    Each worker starts from the vocabulary of the fork and numbers the terms it meets
+    after its own; the parent takes the batches in order and gives a worker's new term the
+    parent's id of that term, or the next free id, in order of first occurrence in the
+    batch: the order a single process would have met them in, so the term ids, and the
+    store, do not depend on the number of workers.
+    """
+
+    def __init__(self, analyser: _Analyser, workers: int) -> None:
+        global _FORKED
+        self.vocab = analyser.vocab
+        self.base = len(self.vocab.terms)
+        self.names: dict[int, list[str]] = {}
+        self.ids: dict[int, list[int]] = {}
+        _FORKED = analyser
+        try:
+            self.pool = multiprocessing.get_context("fork").Pool(workers)
+        finally:
+            _FORKED = None
+        self.flight: deque[Any] = deque()
+
+    def submit(self, batch: list[tuple[Mapping[str, Any], str]]) -> Iterator[list[Any]]:
+        """Queue a batch; yield the rows of the batches that must be taken to stay AHEAD."""
+        self.flight.append(self.pool.apply_async(_analyse, (batch,)))
+        while len(self.flight) > AHEAD:
+            yield self._merge(*self.flight.popleft().get())
+
+    def finish(self, batch: list[tuple[Mapping[str, Any], str]]) -> Iterator[list[Any]]:
+        """Queue the last batch, yield every remaining batch's rows, stop the workers."""
+        try:
+            if batch:
+                self.flight.append(self.pool.apply_async(_analyse, (batch,)))
+            while self.flight:
+                yield self._merge(*self.flight.popleft().get())
+        finally:
+            self.pool.terminate()
+            self.pool.join()
+
+    def _merge(self, pid: int, terms: list[str], rows: list[Any]) -> list[Any]:
+        names = self.names.setdefault(pid, [])
+        ids = self.ids.setdefault(pid, [])
+        names.extend(terms)
+        ids.extend([-1] * len(terms))
+        if not names:
+            return rows
+        arrays = [np.frombuffer(row[6], dtype=np.int32) for row in rows]
+        toks = np.concatenate(arrays) if arrays else np.zeros(0, np.int32)
+        local = toks >= self.base
+        at = toks[local] - self.base
+        table = np.asarray(ids, dtype=np.int64)
+        fresh = table[at] < 0
+        if fresh.any():
+            new, first = np.unique(at[fresh], return_index=True)
+            vocab = self.vocab
+            for k in new[np.argsort(first, kind="stable")].tolist():
+                term = names[k]
+                number = vocab.ids.get(term)
+                if number is None:
+                    number = len(vocab.terms)
+                    vocab.terms.append(term)
+                    vocab.ids[term] = number
+                ids[k] = number
+            table = np.asarray(ids, dtype=np.int64)
+        toks = toks.copy()
+        toks[local] = table[at]
+        out, start = [], 0
+        for row, part in zip(rows, arrays, strict=True):
+            end = start + len(part)
+            out.append((*row[:6], toks[start:end].tobytes(), *row[7:]))
+            start = end
+        return out
 
 
 def _insert(con: sqlite3.Connection, rows: list[tuple[Any, ...]],
