@@ -308,8 +308,9 @@ class _Postings:
 
 class _TextPostings:
     """The postings of the text fields, counted from the stored term ids a range of terms
-    at a time. Memory: 9 bytes a token (its term's rank, in place of its id; its
-    document; its field), plus one range's codes and 1 M tokens' temporaries."""
+    at a time. Memory: 5 bytes a token (its term's rank, in place of its id; its field),
+    plus one range's codes and 1 M tokens' temporaries; a token's document is found from
+    the documents' starts only for the tokens of the range being written."""
 
     def __init__(self, tok: np.ndarray, start: np.ndarray, title_at: list[int],
                  lengths: list[tuple[int, int, int]], terms: list[str]) -> None:
@@ -320,7 +321,7 @@ class _TextPostings:
         rank = np.empty(len(terms) + 1, dtype=np.int32)
         rank[np.asarray(self.order, dtype=np.int64)] = np.arange(len(terms), dtype=np.int32)
         rank[-1] = -1
-        self.doc_of = np.repeat(np.arange(n, dtype=np.int32), np.diff(start))
+        self.start = start
         first_at = np.asarray(title_at, dtype=np.int64)
         # Fields in title, body, aliases order (TEXT_FIELDS): a dispatch is its forms
         # [0, title) (aliases), then its title, then its body, each ending with -1.
@@ -328,24 +329,32 @@ class _TextPostings:
         self.ranked = tok  # ranks replace ids in place (the separator -1 stays -1)
         for a in range(0, len(tok), TOKENS_AT_ONCE):
             b = min(a + TOKENS_AT_ONCE, len(tok))
-            d = self.doc_of[a:b]
-            pos = np.arange(a, b, dtype=np.int64) - start[d]
+            at = np.arange(a, b, dtype=np.int64)
+            d = np.searchsorted(start, at, side="right") - 1
+            pos = at - start[d]
             title = first_at[d]
             self.field[a:b] = np.where(pos < title, 2, pos > title + self.length[d, 0])
             tok[a:b] = rank[tok[a:b]]
         self.size = len(terms)
 
-    def _chunks(self, slot: int, lo: int, hi: int) -> Iterator[tuple[np.ndarray, np.ndarray]]:
-        """Yield the ranks and documents of the field's tokens ranked lo..hi-1, by slices."""
+    def _chunks(self, slot: int, lo: int, hi: int, docs: bool = True
+                ) -> Iterator[tuple[np.ndarray, np.ndarray | None]]:
+        """Yield the ranks (and the documents, when asked) of the field's tokens ranked
+        lo..hi-1, by slices."""
         for a in range(0, len(self.ranked), TOKENS_AT_ONCE):
             b = min(a + TOKENS_AT_ONCE, len(self.ranked))
             ranked = self.ranked[a:b]
             sel = (self.field[a:b] == slot) & (ranked >= lo) & (ranked < hi)
-            yield ranked[sel], self.doc_of[a:b][sel]
+            if not docs:
+                yield ranked[sel], None
+                continue
+            at = np.flatnonzero(sel)
+            at += a
+            yield ranked[sel], (np.searchsorted(self.start, at, side="right") - 1).astype(np.int64)
 
     def has(self, slot: int) -> bool:
         """Tell whether the field has any posting."""
-        return any(len(r) for r, _ in self._chunks(slot, 0, self.size))
+        return any(len(r) for r, _ in self._chunks(slot, 0, self.size, docs=False))
 
     def parts(self, slot: int) -> Iterator[tuple[list[bytes], np.ndarray, np.ndarray,
                                                  np.ndarray, np.ndarray]]:
@@ -354,7 +363,7 @@ class _TextPostings:
         the quantised field length of their documents (what add_postings looks up)."""
         n = max(self.n, 1)
         counts = np.zeros(self.size, dtype=np.int64)
-        for r, _ in self._chunks(slot, 0, self.size):
+        for r, _ in self._chunks(slot, 0, self.size, docs=False):
             counts += np.bincount(r, minlength=self.size)
         cum = np.cumsum(counts)
         doc_len = self.length[:, slot]
@@ -365,7 +374,8 @@ class _TextPostings:
         while lo < self.size:
             hi = max(int(np.searchsorted(cum, (cum[lo - 1] if lo else 0) + CODES_AT_ONCE,
                                          side="right")), lo + 1)
-            codes = [r.astype(np.int64) * n + d for r, d in self._chunks(slot, lo, hi)]
+            codes = [r.astype(np.int64) * n + d for r, d in self._chunks(slot, lo, hi)
+                     if d is not None]
             lo = hi
             code, freq = np.unique(np.concatenate(codes), return_counts=True)
             if not len(code):
