@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sitecheck import ROOT, build_site
+from sitecheck import ROOT, build_site, build_tiny_site, write_tiny_archive
 
 from dispatch_archive.screenshots import SEED, busiest_month, launch
 
@@ -105,10 +105,8 @@ def describe(violations: list[dict[str, Any]]) -> str:
     return "\n".join(lines)
 
 
-@pytest.mark.parametrize("scheme", ["light", "dark"])
-@pytest.mark.parametrize("name", list(PAGES))
-def test_axe_finds_no_wcag_violation(site: Path, browser: Any, name: str, scheme: str) -> None:
-    path = page_path(site, name)
+def axe_violations(browser: Any, site: Path, path: str, scheme: str) -> list[dict[str, Any]]:
+    """What axe-core finds on one page in one colour scheme."""
     page = browser.new_page()
     try:
         page.emulate_media(color_scheme=scheme)
@@ -124,8 +122,43 @@ def test_axe_finds_no_wcag_violation(site: Path, browser: Any, name: str, scheme
         )
     finally:
         page.close()
-    violations = results["violations"]
+    violations: list[dict[str, Any]] = results["violations"]
+    return violations
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.parametrize("name", list(PAGES))
+def test_axe_finds_no_wcag_violation(site: Path, browser: Any, name: str, scheme: str) -> None:
+    path = page_path(site, name)
+    violations = axe_violations(browser, site, path, scheme)
     assert not violations, f"{path} ({scheme}):\n{describe(violations)}"
+
+
+# An entity's period pages (periods.py), in the tiny archive of sitecheck.py: a main page with
+# its index of periods, a year that lists its months, a paginated month, an undated period.
+PERIOD_PAGES = [
+    "lieux/idleb.html",
+    "lieux/idleb/2018.html",
+    "lieux/idleb/2018-03.html",
+    "lieux/idleb/2018-03-p1.html",
+    "lieux/idleb/non-datees.html",
+]
+
+
+@pytest.fixture(scope="module")
+def tiny(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    base = tmp_path_factory.mktemp("a11y-periods")
+    write_tiny_archive(base / "content")
+    return build_tiny_site(base / "output", base / "content", base / "cache")
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_axe_finds_no_wcag_violation_on_period_pages(
+    tiny: Path, browser: Any, scheme: str
+) -> None:
+    for path in PERIOD_PAGES:
+        violations = axe_violations(browser, tiny, path, scheme)
+        assert not violations, f"{path} ({scheme}):\n{describe(violations)}"
 
 
 @pytest.mark.parametrize("name", ["accueil", "depeche", "lieu", "recherche"])
@@ -175,9 +208,8 @@ def test_keyboard_reaches_every_link_of_a_place_page_in_order(site: Path, browse
         page.close()
 
 
-@pytest.mark.parametrize("name", list(PAGES))
-def test_no_horizontal_scroll_at_360_px(site: Path, browser: Any, name: str) -> None:
-    path = page_path(site, name)
+def scroll_width(browser: Any, site: Path, path: str) -> tuple[int, list[str]]:
+    """The page's width at 360 px, and the first elements that stick out."""
     page = browser.new_page(viewport={"width": 360, "height": 740})
     try:
         page.goto(file_url(site, path))
@@ -191,7 +223,20 @@ def test_no_horizontal_scroll_at_360_px(site: Path, browser: Any, name: str) -> 
         )
     finally:
         page.close()
+    return width, wide
+
+
+@pytest.mark.parametrize("name", list(PAGES))
+def test_no_horizontal_scroll_at_360_px(site: Path, browser: Any, name: str) -> None:
+    path = page_path(site, name)
+    width, wide = scroll_width(browser, site, path)
     assert width <= 360, (path, width, wide)
+
+
+def test_period_pages_fit_360_px(tiny: Path, browser: Any) -> None:
+    for path in PERIOD_PAGES:
+        width, wide = scroll_width(browser, tiny, path)
+        assert width <= 360, (path, width, wide)
 
 
 class _CSPHandler(http.server.SimpleHTTPRequestHandler):

@@ -54,10 +54,11 @@ def records(site: Path) -> list[dict]:
 
 
 def entity_pages(site: Path) -> list[str]:
+    """Every entity's main page and period pages except the pagination within a period."""
     return sorted(
-        f"{folder}/{p.name}"
+        p.relative_to(site).as_posix()
         for folder in ("acteurs", "lieux")
-        for p in (site / folder).glob("*.html")
+        for p in [*(site / folder).glob("*.html"), *(site / folder).glob("*/*.html")]
         if p.name != "index.html" and not re.search(r"-p\d+\.html$", p.name)
     )
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT
-from dispatch_archive.build import prepare
+from dispatch_archive.build import ArchiveBuild, prepare
 from dispatch_archive.inspect import load_settings
 from dispatch_archive.regenerate import Resident
 
@@ -113,3 +113,160 @@ def test_an_edited_lead_shows_on_the_listings_of_its_entities(resident: Resident
         seed.write_text(original, encoding="utf-8")
         resident.poll()
     assert marker not in (out / "lieux/idleb.html").read_text(encoding="utf-8")
+
+
+# Period pages (periods.py) -----------------------------------------------------------------
+
+PER_PAGE = 2  # the sample's big entities get a page per year, Syria's listing ten of them
+
+
+@pytest.fixture(scope="module")
+def paged(tmp_path_factory: pytest.TempPathFactory) -> Resident:
+    base = tmp_path_factory.mktemp("regen-periods")
+    content = base / "content"
+    for part in ("dispatches", "gazetteer", "pages"):
+        shutil.copytree(ROOT / "content" / part, content / part)
+    settings = load_settings(ROOT / "pelicanconf.py")
+    settings.update(
+        PATH=str(content),
+        DISPATCH_CACHE_PATH=str(base / "cache"),
+        DISPATCH_PER_PAGE=PER_PAGE,
+        ENTITY_DISCOVERY=False,  # the gazetteer's entities are enough here, and much faster
+    )
+    r = Resident(prepare(settings), content, ROOT / "theme", base / "output")
+    r.full()
+    return r
+
+
+def period_files(out: Path) -> dict[str, tuple[bytes, int]]:
+    """Every entity period page: bytes and modification time."""
+    return {
+        p.relative_to(out).as_posix(): (p.read_bytes(), p.stat().st_mtime_ns)
+        for group in ("acteurs", "lieux")
+        for p in sorted((out / group).glob("*/*.html"))
+    }
+
+
+def same_as_a_full_build(resident: Resident, tmp_path: Path, entities: list[str]) -> None:
+    """Every period page, the main pages of the change's entities and the date archives, as a
+    fresh build of the same dispatches writes them; no period page left over. (Main pages of
+    other entities may differ: their rankings wait for the next full build.)"""
+    fresh = ArchiveBuild(
+        resident.build.prepared, resident.build.content_path, ROOT / "theme", tmp_path
+    )
+    fresh.read()
+    fresh.write()
+    ours, theirs = resident.build.output_path, tmp_path
+    mine = {p: data for p, (data, _) in period_files(ours).items()}
+    assert mine.keys() == period_files(theirs).keys()
+    mains = [fresh.site.entities[slug].url for slug in entities]
+    for path in [*mine, *mains, "archives/index.html"]:
+        assert (ours / path).read_bytes() == (theirs / path).read_bytes(), path
+
+
+def test_a_back_dated_dispatch_rewrites_only_its_periods(paged: Resident, tmp_path: Path) -> None:
+    out = paged.build.output_path
+    assert (out / "lieux/syrie/2014.html").is_file() and (out / "acteurs/afp/2014.html").is_file()
+    before = period_files(out)
+    new = paged.folder / "zz_damas_2014.txt"
+    new.write_text(
+        "Date: 2014-08-30\n\nDamas : des obus de mortier sur le centre de la capitale\n\n"
+        "Des obus de mortier sont tombés samedi sur le centre de Damas, a constaté l'AFP, "
+        "au lendemain de raids de l'aviation sur la banlieue de la capitale syrienne.\n",
+        encoding="utf-8",
+    )
+    try:
+        result = paged.poll()
+        assert result is not None and not result["failures"]
+        d = next(d for d in paged.build.site.dispatches if d.record["path"] == new.name)
+        assert {"afp", "damas"} <= set(d.entities)
+        folders = [f"{paged.build.site.entities[s].url[:-5]}/" for s in d.entities]
+        in_periods = [p for p in result["rewritten_paths"] if p.startswith(tuple(folders))]
+        # Each entity of the dispatch had a 2014 page: only that page changed.
+        assert sorted(in_periods) == sorted(f"{folder}2014.html" for folder in folders)
+        periods_rendered = [p for p in result["rendered_paths"] if p.count("/") == 2]
+        assert sorted(p for p in periods_rendered if not p.startswith("archives/")) == sorted(
+            in_periods
+        )
+        after = period_files(out)
+        assert after.keys() == before.keys()
+        kept = {p for p in before if p not in in_periods}
+        assert {p: after[p] for p in kept} == {p: before[p] for p in kept}  # bytes and mtime
+        same_as_a_full_build(paged, tmp_path / "added", d.entities)
+    finally:
+        new.unlink()
+        paged.poll()
+    assert {p: data for p, (data, _) in period_files(out).items()} == {
+        p: data for p, (data, _) in before.items()
+    }
+
+
+def test_a_new_period_moves_its_neighbours_links_and_goes_away(
+    paged: Resident, tmp_path: Path
+) -> None:
+    out = paged.build.output_path
+    before = period_files(out)
+    assert not (out / "lieux/syrie/2009.html").exists()
+    new = paged.folder / "zz_syrie_2009.txt"
+    new.write_text(
+        "Date: 2009-05-12\n\nSyrie : visite d'une délégation à Damas\n\n"
+        "Une délégation a été reçue mardi à Damas, capitale de la Syrie, "
+        "pour des entretiens.\n",
+        encoding="utf-8",
+    )
+    try:
+        result = paged.poll()
+        assert result is not None
+        assert (out / "lieux/syrie/2009.html").is_file()
+        rewritten = {p for p in result["rewritten_paths"] if p.startswith("lieux/syrie/")}
+        # 2009 is now Syria's oldest dated period: the links to the periods beside it move on
+        # every page of the undated period and of 2011, and nowhere else.
+        beside = [p for p in before if p.startswith(("lieux/syrie/2011", "lieux/syrie/non-datees"))]
+        assert len(beside) > 2
+        assert rewritten == {"lieux/syrie/2009.html", *beside}
+        same_as_a_full_build(paged, tmp_path / "added", ["syrie", "damas"])
+    finally:
+        new.unlink()
+        result = paged.poll()
+    assert result is not None and "lieux/syrie/2009.html" in result["removed_paths"]
+    assert not (out / "lieux/syrie/2009.html").exists()
+    assert {p: data for p, (data, _) in period_files(out).items()} == {
+        p: data for p, (data, _) in before.items()
+    }
+    same_as_a_full_build(paged, tmp_path / "removed", ["syrie", "damas"])
+
+
+def test_an_entity_past_one_page_gets_a_period_folder_and_loses_it(
+    paged: Resident, tmp_path: Path
+) -> None:
+    out = paged.build.output_path
+    assert len(paged.build.site.entities["bagdad"].dispatches) == PER_PAGE
+    assert not (out / "lieux/bagdad").exists()
+    new = paged.folder / "zz_bagdad_2012.txt"
+    new.write_text(
+        "Date: 2012-01-10\n\nUn attentat fait des dizaines de morts à Bagdad\n\n"
+        "Un attentat à la voiture piégée a fait lundi des dizaines de morts à Bagdad, "
+        "selon un bilan de sources policières et médicales.\n",
+        encoding="utf-8",
+    )
+    try:
+        result = paged.poll()
+        assert result is not None
+        assert sorted(p.name for p in (out / "lieux/bagdad").iterdir()) == [
+            "2012.html",
+            "2015.html",
+            "non-datees.html",
+        ]
+        same_as_a_full_build(paged, tmp_path / "added", ["bagdad"])
+    finally:
+        new.unlink()
+        result = paged.poll()
+    assert result is not None
+    assert [p for p in result["removed_paths"] if p.startswith("lieux/")] == [
+        "lieux/bagdad/2012.html",
+        "lieux/bagdad/2015.html",
+        "lieux/bagdad/non-datees.html",
+    ]
+    assert "archives/2012/01.html" in result["removed_paths"]  # its month has no other
+    assert not (out / "lieux/bagdad").exists()  # the folder too: a full build has none
+    same_as_a_full_build(paged, tmp_path / "removed", ["bagdad"])

@@ -204,7 +204,7 @@ def extra_files(site: Site, prepared: Any) -> Iterator[tuple[str, bytes]]:
     sitename = str(prepared.site.get("SITENAME") or "")
     yield from export_files(site, siteurl, sitename, prepared.entity)
     yield from citation_files(site, sitename, siteurl)
-    yield "sitemap.xml", sitemap(site, siteurl)
+    yield "sitemap.xml", sitemap(site, siteurl, prepared.dispatch.per_page)
 
 
 def _json(data: Any) -> bytes:

@@ -15,6 +15,7 @@ from entity_tags.normalize import fold
 from .citations import citation_parts
 from .connections import Connection, connections
 from .figures import FigureCache, Figures
+from .periods import UNDATED_KEY, Period, Periods, Year, entity_periods
 from .seo import news_article
 from .settings import DispatchSettings, EntitySettings
 from .site import (
@@ -101,8 +102,8 @@ def build_jobs(
     """Every page of the archive, in a fixed order, one at a time (contexts are built lazily).
 
     prune, when given, is asked about each page (about the first page of a paginated
-    listing) before its data is gathered: `invoke regenerate` uses it to lay out only the
-    pages a change touches.
+    listing: of each month archive, of each period of an entity's listing) before its data
+    is gathered: `invoke regenerate` uses it to lay out only the pages a change touches.
     """
     figures = Figures(site, FigureCache(Path(ds.cache_path) / "figures"))
     if _keep(prune, "index.html"):
@@ -261,32 +262,52 @@ def _entity_pages(
     figures: Figures,
     prune: Prune | None = None,
 ) -> Iterator[PageJob]:
+    """Each entity's main page, then its period pages (periods.py), each asked of prune."""
     for page in site.by_group(group):
-        e = page.entity
-        if not _keep(prune, page.url):
-            continue
-        ranked = connections(site, e.slug, min_shared=es.co_min_shared, limit=es.co_mentions)
-        co_actors = [_connection(site, c) for c in ranked["acteur"]]
-        co_places = [_connection(site, c) for c in ranked["lieu"]]
-        dated = [i for i in page.dispatches if site.dispatches[i].date]
-        dates = [site.dispatches[i].date for i in dated]
-        parent = None
-        children: list[dict[str, Any]] = []
-        if group == "lieu":
-            if e.parent and e.parent in site.gazetteer.entities:
-                pe = site.gazetteer.entities[e.parent]
-                parent = {
-                    "name": pe.name,
-                    "url": site.entities[pe.slug].url if pe.slug in site.entities else None,
-                }
-            for child in site.gazetteer.children(e.slug):
-                if child.slug in site.entities:
-                    children.append(link_chip(site.entities[child.slug]))
-        months = site.months(page.dispatches)
-        base = f"{GROUP_DIRS[group]}/{e.slug}"
-        near = figures.neighbours(page) if group == "lieu" else []
-        place_map = figures.place_map(page, near) if group == "lieu" else None
-        common = {
+        periods = entity_periods(site, page, ds.per_page)
+        if _keep(prune, page.url):
+            yield _entity_main(site, page, periods, ds, es, figures)
+        if periods is not None:
+            yield from _period_pages(site, page, periods, ds, prune)
+
+
+def _entity_main(
+    site: Site,
+    page: EntityPage,
+    periods: Periods | None,
+    ds: DispatchSettings,
+    es: EntitySettings,
+    figures: Figures,
+) -> PageJob:
+    """acteurs/<slug>.html: the summary, figures and co-mentions, the newest dispatches and,
+    for a long listing, the index of its period pages."""
+    e = page.entity
+    group = e.group
+    ranked = connections(site, e.slug, min_shared=es.co_min_shared, limit=es.co_mentions)
+    co_actors = [_connection(site, c) for c in ranked["acteur"]]
+    co_places = [_connection(site, c) for c in ranked["lieu"]]
+    dated = [i for i in page.dispatches if site.dispatches[i].date]
+    dates = [site.dispatches[i].date for i in dated]
+    parent = None
+    children: list[dict[str, Any]] = []
+    if group == "lieu":
+        if e.parent and e.parent in site.gazetteer.entities:
+            pe = site.gazetteer.entities[e.parent]
+            parent = {
+                "name": pe.name,
+                "url": site.entities[pe.slug].url if pe.slug in site.entities else None,
+            }
+        for child in site.gazetteer.children(e.slug):
+            if child.slug in site.entities:
+                children.append(link_chip(site.entities[child.slug]))
+    months = site.months(page.dispatches)
+    near = figures.neighbours(page) if group == "lieu" else []
+    place_map = figures.place_map(page, near) if group == "lieu" else None
+    newest = page.dispatches[::-1][: ds.per_page]  # undated ones last, as in every listing
+    return PageJob(
+        page.url,
+        "entity.html",
+        {
             "page_title": e.name,
             "entity": {
                 "name": e.name,
@@ -311,16 +332,127 @@ def _entity_pages(
             "co_places": co_places,
             "parent": parent,
             "children": children,
-            "months": [{"key": k, "label": month_label(k), "count": n} for k, n in sorted(months.items())],
+            "months": [
+                {"key": k, "label": month_label(k), "count": n} for k, n in sorted(months.items())
+            ],
             "timeline": figures.timeline(dict(months), title=f"Dépêches citant {e.name}"),
             "map": place_map,
             "neighbours": [dict(link_chip(n.page), km=n.km) for n in near] if place_map else [],
             "feed": f"feeds/{GROUP_DIRS[group]}/{e.slug}.atom.xml",
             "data": f"donnees/{GROUP_DIRS[group]}/{e.slug}.json",
+            "dispatches": [card(site, i) for i in newest],
+            "periods": _period_index(periods) if periods is not None else [],
             "meta": {"type": "website", "description": _entity_description(page, dates)},
+        },
+    )
+
+
+def _period_index(periods: Periods) -> list[dict[str, Any]]:
+    """Every period page with its count, newest year first (months in calendar order, as in
+    the date archives), undated last."""
+    index: list[dict[str, Any]] = [
+        {
+            "label": y.key,
+            "url": periods.path(y.key),
+            "count": len(y.items),
+            "months": [
+                {"label": m.label, "url": periods.path(m.key), "count": len(m.items)}
+                for m in y.months
+            ],
         }
-        for path, cards, pager in paged_listing(site, base, page.dispatches, ds.per_page):
-            yield PageJob(path, "entity.html", dict(common, dispatches=cards, pager=pager))
+        for y in reversed(periods.years)
+    ]
+    if periods.undated:
+        u = periods.undated
+        index.append(
+            {"label": "Non datées", "url": periods.path(u.key), "count": len(u.items), "months": []}
+        )
+    return index
+
+
+def _period_pages(
+    site: Site, page: EntityPage, periods: Periods, ds: DispatchSettings, prune: Prune | None
+) -> Iterator[PageJob]:
+    """acteurs/<slug>/<period>.html: the cards of one period, newest first, paginated within
+    the period, with links to the periods beside it and back to the main page.
+
+    Nothing archive-wide or entity-wide (counts, dates, rankings) goes into these pages'
+    data, so that a change elsewhere in the entity's listing leaves them as they are.
+    """
+    e = page.entity
+    identity = {
+        "name": e.name,
+        "slug": e.slug,
+        "kind": e.kind,
+        "group": e.group,
+        "url": page.url,
+        "feed": f"feeds/{GROUP_DIRS[e.group]}/{e.slug}.atom.xml",
+    }
+
+    def link(period: Period | Year) -> dict[str, str]:
+        label = "dépêches non datées" if period.key == UNDATED_KEY else period.label
+        return {"label": label, "url": periods.path(period.key)}
+
+    years = periods.years
+    for at, year in enumerate(years):
+        if not year.months or not _keep(prune, periods.path(year.key)):
+            continue
+        yield PageJob(
+            periods.path(year.key),
+            "entity_period.html",
+            {
+                "page_title": f"Dépêches citant {e.name} — {year.key}",
+                "entity": identity,
+                "label": year.key,
+                "count": len(year.items),
+                "year": None,
+                "months": [
+                    {"label": m.label, "url": periods.path(m.key), "count": len(m.items)}
+                    for m in year.months
+                ],
+                "dispatches": [],
+                "pager": {"links": []},
+                "newer_period": link(years[at + 1]) if at + 1 < len(years) else None,
+                "older_period": link(years[at - 1]) if at > 0 else None,
+                "meta": {
+                    "type": "website",
+                    "description": f"Les dépêches de l'archive citant {e.name} en {year.key}, "
+                    "mois par mois.",
+                },
+            },
+        )
+    leaves = periods.leaves
+    for at, period in enumerate(leaves):
+        if not _keep(prune, periods.path(period.key)):
+            continue
+        undated = period.key == UNDATED_KEY
+        title = (
+            f"Dépêches non datées citant {e.name}"
+            if undated
+            else f"Dépêches citant {e.name} — {period.label}"
+        )
+        in_year = period.key[:4] if len(period.key) == 7 else None  # a month: "2019-03"
+        common = {
+            "page_title": title,
+            "entity": identity,
+            "label": period.label,
+            "count": len(period.items),
+            "year": {"label": in_year, "url": periods.path(in_year)} if in_year else None,
+            "months": [],
+            "newer_period": link(leaves[at + 1]) if at + 1 < len(leaves) else None,
+            "older_period": link(leaves[at - 1]) if at > 0 else None,
+            "meta": {
+                "type": "website",
+                "description": (
+                    f"Les dépêches non datées de l'archive citant {e.name}."
+                    if undated
+                    else f"Les dépêches de l'archive citant {e.name} en {period.label}."
+                ),
+            },
+        }
+        base = f"{periods.folder}/{period.key}"
+        for path, cards, pager in paged_listing(site, base, period.items, ds.per_page):
+            yield PageJob(path, "entity_period.html", dict(common, dispatches=cards, pager=pager))
 
 
 def _link(site: Site, index: int) -> dict[str, Any]:

@@ -3,11 +3,13 @@
 After one full build into output/, it polls the dispatch folder. When files are added, changed
 or removed, only those are read, cleaned and tagged (the per-dispatch cache answers for the
 rest), the site model is rebuilt in memory, and only the pages the change touches are
-rendered: the dispatch and its neighbours, the pages and feeds of its entities (before and
-after the change), its date archives, the home page, the indexes and the rules page. Pages
-whose data did not change keep their bytes and modification time. Rankings that depend on
-the whole archive (co-mention scores of entities the change does not name) are refreshed by
-the next full `invoke build`.
+rendered: the dispatch and its neighbours, the main pages and feeds of its entities (before
+and after the change) with their period pages of its dates (all their period pages when a
+period appears, disappears or splits into months), its date archives, the home page, the
+indexes and the rules page. Pages whose data did not change keep their bytes and modification
+time; pages the change emptied are deleted. Rankings that depend on the whole archive
+(co-mention scores of entities the change does not name) are refreshed by the next full
+`invoke build`.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from typing import Any
 
 from .build import MANIFEST_NAME, ArchiveBuild, Prepared, job_key, make_tagger, save_manifest
 from .pages import build_jobs
+from .periods import period_prefixes, shape
 from .pipeline import Cache, Failure, Record, is_dispatch, process
 from .render import make_environment, render_job, write_if_changed
 from .site import GROUP_DIRS, Site, Tally, build_site
@@ -70,8 +73,21 @@ def _stem(path: str) -> str:
     return os.path.splitext(path)[0]
 
 
-def touched_paths(site: Site, slugs: Iterable[str], entities: Iterable[str], dates: Iterable[str | None]) -> Callable[[str], bool]:
-    """A predicate on output paths: the pages a change to these dispatches can alter."""
+def touched_paths(
+    site: Site,
+    slugs: Iterable[str],
+    entities: Iterable[str],
+    dates: Iterable[str | None],
+    reshaped: Iterable[str] = (),
+) -> Callable[[str], bool]:
+    """A predicate on output paths: the pages a change to these dispatches can alter.
+
+    slugs, entities and dates are those of the changed dispatches, before and after the
+    change. An entity's main page lists its newest dispatches and indexes its periods: always
+    touched. Of its period pages (periods.py), those of the changed dates are; all of them for
+    the entities in reshaped, whose periods appeared, disappeared or were split, which moves
+    the neighbour links of every period page.
+    """
     exact: set[str] = set(ALWAYS)
     prefixes: list[str] = []
     index_of = {d.slug: i for i, d in enumerate(site.dispatches)}
@@ -82,12 +98,18 @@ def touched_paths(site: Site, slugs: Iterable[str], entities: Iterable[str], dat
             for j in (i - 1, i + 1):
                 if 0 <= j < len(site.dispatches):
                     exact.add(site.dispatches[j].url)
+    dates = set(dates)
+    in_period = [p for date in sorted(dates, key=lambda d: d or "") for p in period_prefixes(date)]
+    reshaped = set(reshaped)
     for slug in entities:
         page = site.entities.get(slug)
         group = page.entity.group if page else None
         for folder in ([GROUP_DIRS[group]] if group else GROUP_DIRS.values()):
-            prefixes.append(f"{folder}/{slug}.html")
-            prefixes.append(f"{folder}/{slug}-p")
+            exact.add(f"{folder}/{slug}.html")
+            if slug in reshaped:
+                prefixes.append(f"{folder}/{slug}/")
+            else:
+                prefixes += [f"{folder}/{slug}/{p}" for p in in_period]
     for date in dates:
         if date:
             exact.add(f"archives/{date[:4]}.html")
@@ -195,6 +217,7 @@ class Resident:
         read_s = time.perf_counter() - started
         records = [self.records[p] for p in sorted(self.records)]
         failures = [self.failures[p] for p in sorted(self.failures)]
+        before = site
         site = build_site(records, failures, self.build.prepared.gazetteer, self.tallies)
         alive = {id(r) for r in records}
         self.tallies = {k: v for k, v in self.tallies.items() if k in alive}
@@ -202,10 +225,18 @@ class Resident:
         entity_keys = self._reuse_cards(site)
         new = [d for d in site.dispatches if d.record["path"] in {r["path"] for r in outcome.records}]
         touched = before_entities | {s for d in new for s in d.entities}
+        per_page = self.build.prepared.dispatch.per_page
+        reshaped = {s for s in touched if shape(before, s, per_page) != shape(site, s, per_page)}
         wanted = touched_paths(
-            site, before_slugs | {d.slug for d in new}, touched, before_dates | {d.date for d in new}
+            site,
+            before_slugs | {d.slug for d in new},
+            touched,
+            before_dates | {d.date for d in new},
+            reshaped,
         )
-        rewritten = rendered = 0
+        rendered_paths: list[str] = []
+        rewritten_paths: list[str] = []
+        laid_out: set[str] = set()
         keys = self.build.manifest
         # Files change from here on: the manifest on disk is trusted by no build until flush()
         # saves it again (when the process is idle, or at its end).
@@ -215,26 +246,45 @@ class Resident:
         for job in build_jobs(site, self.build.prepared.dispatch, self.build.prepared.entity, prune=wanted):
             if not wanted(job.path):
                 continue
+            laid_out.add(job.path)
             key = job_key(self.build.salt, job.template, job.context)
             if keys.get(job.path) == key:
                 continue  # its data did not change: the page stays as it is
-            rendered += 1
-            rewritten += write_if_changed(self.build.output_path, job.path, render_job(self.env, job))
+            rendered_paths.append(job.path)
+            if write_if_changed(self.build.output_path, job.path, render_job(self.env, job)):
+                rewritten_paths.append(job.path)
             keys[job.path] = key
         for path, key, make in self.build.feed_jobs(entities=touched):
             if keys.get(path) != key:
-                rewritten += write_if_changed(self.build.output_path, path, make())
+                if write_if_changed(self.build.output_path, path, make()):
+                    rewritten_paths.append(path)
                 keys[path] = key
-        for slug in before_slugs - {d.slug for d in site.dispatches}:
-            (self.build.output_path / f"depeches/{slug}.html").unlink(missing_ok=True)
-            keys.pop(f"depeches/{slug}.html", None)
+        # Pages the change can alter that were not laid out no longer exist: a removed or
+        # renamed dispatch, a period or a page of a period that emptied, a month archive.
+        removed = sorted(p for p in keys if p.endswith(".html") and wanted(p) and p not in laid_out)
+        removed += sorted(
+            path
+            for slug in touched - site.entities.keys()
+            for path in (f"feeds/{folder}/{slug}.atom.xml" for folder in GROUP_DIRS.values())
+            if path in keys
+        )
+        for path in removed:
+            target = self.build.output_path / path
+            target.unlink(missing_ok=True)
+            del keys[path]
+            folder = target.parent
+            if folder != self.build.output_path and folder.is_dir() and not any(folder.iterdir()):
+                folder.rmdir()  # an entity's period folder, now empty: a full build has none
         self._keep_cards(site, entity_keys)
         return {
             "changed": sorted(stems),
             "read_tag_s": round(read_s, 3),
             "total_s": round(time.perf_counter() - started, 3),
-            "rendered": rendered,
-            "rewritten": rewritten,
+            "rendered": len(rendered_paths),
+            "rewritten": len(rewritten_paths),
+            "rendered_paths": rendered_paths,
+            "rewritten_paths": rewritten_paths,
+            "removed_paths": removed,
             "failures": [f"{f.path}: {f.reason}" for f in outcome.failures],
         }
 

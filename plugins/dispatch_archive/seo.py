@@ -13,6 +13,7 @@ from typing import Any
 from xml.sax.saxutils import escape
 
 from .citations import permalink
+from .periods import entity_periods
 from .site import GROUP_DIRS, Site, lead_of
 
 # schema.org types for our kinds of entity.
@@ -67,7 +68,7 @@ def news_article(site: Site, index: int) -> dict[str, Any]:
     return data
 
 
-def page_paths(site: Site) -> list[str]:
+def page_paths(site: Site, per_page: int) -> list[str]:
     """The archive's canonical pages (first page of each listing), from the site root."""
     paths = ["index.html", "recherche.html", "regles.html", "donnees.html", "archives/index.html"]
     paths += [f"{GROUP_DIRS[g]}/index.html" for g in ("acteur", "lieu")]
@@ -78,11 +79,17 @@ def page_paths(site: Site) -> list[str]:
     if any(not d.date for d in site.dispatches):
         paths.append("archives/non-datees.html")
     paths += [d.url for d in site.dispatches]
-    paths += [page.url for _, page in sorted(site.entities.items())]
+    pages = [page for _, page in sorted(site.entities.items())]
+    paths += [page.url for page in pages]
+    for page in pages:  # the periods of each long listing (periods.py), by name
+        periods = entity_periods(site, page, per_page)
+        if periods is not None:
+            keys = sorted({y.key for y in periods.years} | {p.key for p in periods.leaves})
+            paths += [periods.path(key) for key in keys]
     return paths
 
 
-def sitemap(site: Site, siteurl: str) -> bytes:
+def sitemap(site: Site, siteurl: str, per_page: int) -> bytes:
     """sitemap.xml: absolute addresses when SITEURL is set, else paths from the site root.
 
     The sitemap protocol wants absolute addresses: a site without SITEURL is not public,
@@ -93,7 +100,8 @@ def sitemap(site: Site, siteurl: str) -> bytes:
         '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">',
     ]
     lines += [
-        f"<url><loc>{escape(permalink(siteurl, path))}</loc></url>" for path in page_paths(site)
+        f"<url><loc>{escape(permalink(siteurl, path))}</loc></url>"
+        for path in page_paths(site, per_page)
     ]
     lines.append("</urlset>")
     return ("\n".join(lines) + "\n").encode("utf-8")
