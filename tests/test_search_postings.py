@@ -423,3 +423,21 @@ def test_search_stages_run_whoosh_beside_the_export(tmp_path: Path,
         pipeline.build_search([*CORPUS, newest], index_dir, tmp_path / "out2", SMALL,
                               whoosh=True)
     assert (tmp_path / "out2" / "manifest.js").exists()
+
+
+def test_search_child_returns_the_stages_result_or_fails_loudly(tmp_path: Path) -> None:
+    """The site build's search process: its result crosses the pipe whole; a failure in it
+    fails the build with the reason."""
+    from archive_search.pipeline import SearchChild, SearchFailed
+
+    child = SearchChild(lambda: CORPUS, tmp_path / "index", tmp_path / "out", SMALL)
+    done = child.join()
+    assert done.counts["added"] == len(CORPUS)
+    assert done.files and all(p.is_file() for p in done.files)
+    assert {"search_index", "search_export", "search_whoosh"} <= set(done.timings)
+
+    def broken() -> list[dict[str, Any]]:
+        raise ValueError("no dispatches today")
+
+    with pytest.raises(SearchFailed, match="no dispatches today"):
+        SearchChild(broken, tmp_path / "index2", tmp_path / "out2", SMALL).join()

@@ -1,16 +1,18 @@
 """Offline search for the dispatch archive: Whoosh index, static client index, browser client.
 
-Pelican wiring only: settings are checked when Pelican starts, and once dispatch_archive has
-written its pages, the document store (in the cache folder) is brought up to date and the
-client index exported into output/ as classic-script shards (unchanged files hard-linked from
-the previous output), and the Whoosh index of `invoke search` is brought up to date from the
-store (SEARCH_WHOOSH, True by default). The logic lives in the sibling modules.
+Pelican wiring only: settings are checked when Pelican starts. Once dispatch_archive has read
+the archive, a forked process brings the document store (in the cache folder) up to date,
+exports the client index into output/ as classic-script shards (unchanged files hard-linked
+from the previous output) and the Whoosh index of `invoke search` (SEARCH_WHOOSH, True by
+default), while dispatch_archive renders its pages; it is joined once they are written. The
+logic lives in the sibling modules.
 """
 
 from __future__ import annotations
 
 import logging
 import os
+import time
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +22,9 @@ from pelican import signals
 from .settings import SearchSettings
 
 logger = logging.getLogger(__name__)
+
+# The search process of each build under way, by id(build) (start_search, index_archive).
+_RUNNING: dict[int, Any] = {}
 
 # Set by `invoke build` (dispatch_archive.swap) to the output being replaced: the build
 # writes into a fresh folder, and unchanged client-index files are hard-linked from there.
@@ -31,21 +36,44 @@ def check_settings(pelican: Any) -> None:
     SearchSettings.from_settings(pelican.settings)
 
 
-def index_archive(build: Any) -> None:
-    """Update the document store from the built archive, export the client index and bring
-    the Whoosh index of `invoke search` up to date (SEARCH_WHOOSH; beside the export)."""
-    from .pipeline import build_search
-
+def _where(build: Any) -> tuple[SearchSettings, Path, Path, Path | None]:
     settings = SearchSettings.from_settings(build.prepared.raw)
     # The index lives in the build's cache folder unless SEARCH_INDEX_DIR says otherwise, so
     # two archives (or two test builds) never share one index.
     explicit = build.prepared.raw.get("SEARCH_INDEX_DIR")
     index_dir = Path(explicit) if explicit else build.cache_dir / "search" / "whoosh"
     previous = os.environ.get(PREVIOUS_OUTPUT_ENV)
-    done = build_search(
-        build.search_docs(), index_dir, build.output_path / settings.output_dir, settings,
-        previous_dir=Path(previous) / settings.output_dir if previous else None,
-    )
+    return (settings, index_dir, build.output_path / settings.output_dir,
+            Path(previous) / settings.output_dir if previous else None)
+
+
+def start_search(build: Any) -> None:
+    """Once the archive is read: start the search stages in a process of their own, beside
+    the rendering of the pages (joined in index_archive)."""
+    from .pipeline import SearchChild, can_fork
+
+    if not can_fork():
+        return
+    settings, index_dir, out_dir, previous_dir = _where(build)
+    _RUNNING[id(build)] = SearchChild(build.search_docs, index_dir, out_dir, settings,
+                                      previous_dir=previous_dir)
+
+
+def index_archive(build: Any) -> None:
+    """Once the pages are written: the document store, the client export and the Whoosh index
+    of `invoke search` are up to date (SEARCH_WHOOSH; beside the export), from the process
+    start_search began, or here when it could not."""
+    from .pipeline import build_search
+
+    started = time.perf_counter()
+    child = _RUNNING.pop(id(build), None)
+    if child is not None:
+        done = child.join()
+        build.timings["search_wait"] = time.perf_counter() - started
+    else:
+        settings, index_dir, out_dir, previous_dir = _where(build)
+        done = build_search(build.search_docs(), index_dir, out_dir, settings,
+                            previous_dir=previous_dir)
     build.timings.update(done.timings)
     build.written_paths += [p.relative_to(build.output_path).as_posix() for p in done.files]
     logger.info("Search: index %s, %d client files", done.counts, len(done.files))
@@ -54,4 +82,5 @@ def index_archive(build: Any) -> None:
 def register() -> None:
     """Connect to Pelican's start and to dispatch_archive's end of writing."""
     signals.initialized.connect(check_settings)
+    signal("dispatch_archive_ready").connect(start_search)
     signal("dispatch_archive_built").connect(index_archive)

@@ -5,6 +5,10 @@ Both read the store and nothing else, and write to different places (the export 
 output, Whoosh into the index folder), so once the store is up to date the Whoosh index is
 brought up to date in a forked process while this one exports: on two cores the slower of
 the two sets the time, not their sum (at 100,000 dispatches: about 35 s each).
+
+The site build runs all of it in a process of its own (SearchChild), started once the
+archive is read and joined after its pages are written: the search stages need the
+dispatches only, not the pages, so they fill the cores the page rendering leaves idle.
 """
 
 from __future__ import annotations
@@ -12,7 +16,7 @@ from __future__ import annotations
 import logging
 import multiprocessing
 import time
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -94,3 +98,57 @@ def build_search(
                     f"{child.exitcode}, see the log above); delete that folder to rebuild it")
         result.timings["search_whoosh"] = time.perf_counter() - exported
     return result
+
+
+class SearchFailed(RuntimeError):
+    """The search stages of a build failed in their process (it logged why)."""
+
+
+class SearchChild:
+    """build_search in a forked process; join() returns what it did or raises SearchFailed.
+
+    The documents are read in the child (it shares the parent's memory as it was when
+    forked), so nothing but the result crosses the pipe.
+    """
+
+    def __init__(self, docs: Callable[[], Iterable[Mapping[str, Any]]], index_dir: Path,
+                 out_dir: Path, settings: SearchSettings,
+                 previous_dir: Path | None = None) -> None:
+        ctx = multiprocessing.get_context("fork")
+        self._pipe, sending = ctx.Pipe(duplex=False)
+        self._process = ctx.Process(
+            target=self._run, args=(sending, docs, index_dir, out_dir, settings, previous_dir),
+            name="search")
+        self._process.start()
+        sending.close()
+
+    @staticmethod
+    def _run(sending: Any, docs: Callable[[], Iterable[Mapping[str, Any]]], index_dir: Path,
+             out_dir: Path, settings: SearchSettings, previous_dir: Path | None) -> None:
+        try:
+            done = build_search(docs(), index_dir, out_dir, settings, previous_dir=previous_dir)
+            sending.send(("ok", done.counts, [str(p) for p in done.files], done.timings))
+        except BaseException as error:  # noqa: BLE001 - reported to the parent, which raises
+            logger.exception("search: the search stages failed")
+            sending.send(("error", f"{type(error).__name__}: {error}"))
+        finally:
+            sending.close()
+
+    def join(self) -> SearchBuild:
+        """Wait for the child; return its counts, files and timings."""
+        try:
+            message = self._pipe.recv()
+        except EOFError:
+            message = ("error", "the search process ended without a result")
+        finally:
+            self._pipe.close()
+            self._process.join()
+        if message[0] != "ok":
+            raise SearchFailed(f"search index not built: {message[1]}")
+        _, counts, files, timings = message
+        return SearchBuild(counts=counts, files=[Path(f) for f in files], timings=timings)
+
+
+def can_fork() -> bool:
+    """Tell whether the search stages can run beside the rendering (fork exists)."""
+    return "fork" in multiprocessing.get_all_start_methods()

@@ -20,7 +20,9 @@ from .build import ArchiveBuild, prepare
 
 logger = logging.getLogger(__name__)
 
-# Sent with the finished ArchiveBuild once pages are written; archive_search listens to it.
+# Sent with the ArchiveBuild once the archive is read and modelled, before its pages are
+# written, then once they are; archive_search listens to both.
+archive_ready = signal("dispatch_archive_ready")
 archive_built = signal("dispatch_archive_built")
 
 
@@ -65,6 +67,7 @@ class DispatchGenerator:
     def generate_output(self, writer: Any) -> None:
         """Render and write every page, feed and the build report."""
         start = time.perf_counter()
+        archive_ready.send(self.build)  # the search plugin starts its stages beside ours
         written = self.build.write()
         archive_built.send(self.build)
         self.build.write_report()

@@ -68,7 +68,12 @@ def make_tagger(prepared: Prepared) -> Tagger:
             from entity_tags.discovery import DiscoveryTagger
         except ImportError:  # discovery not installed in this tree: the gazetteer alone
             return Tagger(prepared.gazetteer)
-        return DiscoveryTagger(prepared.gazetteer, prepared.entity.model, prepared.dispatch.worker_count())
+        return DiscoveryTagger(
+            prepared.gazetteer,
+            prepared.entity.model,
+            prepared.dispatch.worker_count(),
+            regex_cache=Path(prepared.dispatch.cache_path) / "spacy-patterns.pickle",
+        )
     return Tagger(prepared.gazetteer)
 
 

@@ -24,6 +24,7 @@ from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
 from . import canonical
@@ -1040,11 +1041,16 @@ class DiscoveryTagger(Tagger):
     version = f"{VERSION}+{canonical.VERSION}"
 
     def __init__(
-        self, gazetteer: Gazetteer, model_name: str = "fr_core_news_md", workers: int = 1
+        self,
+        gazetteer: Gazetteer,
+        model_name: str = "fr_core_news_md",
+        workers: int = 1,
+        regex_cache: Path | None = None,
     ) -> None:
         super().__init__(gazetteer)
         self.model_name = model_name
         self.workers = max(1, int(workers))
+        self.regex_cache = regex_cache  # where the tokenizer's compiled patterns are kept
         self._nlp: Any = None
 
     @property
@@ -1059,7 +1065,7 @@ class DiscoveryTagger(Tagger):
     def nlp(self) -> Any:
         """The spaCy pipeline with only its tokenizer and ner, loaded once."""
         if self._nlp is None:
-            self._nlp = load_ner(self.model_name)
+            self._nlp = load_ner(self.model_name, self.regex_cache)
         return self._nlp
 
     def tag(self, title: str, paragraphs: Sequence[str]) -> TagResult:
@@ -1158,17 +1164,23 @@ def _package_version(name: str) -> str:
         return "unknown"
 
 
-def load_ner(model_name: str) -> Any:
-    """Load model_name with its tokenizer and ner only; the other components are never loaded."""
+def load_ner(model_name: str, regex_cache: Path | None = None) -> Any:
+    """Load model_name with its tokenizer and ner only; the other components are never loaded.
+
+    regex_cache: a file where the tokenizer's compiled patterns are kept between runs
+    (regex_cache.py: most of a load is compiling them).
+    """
     import spacy
 
     from .blas import use_numpy_gemm
+    from .regex_cache import compiled_patterns
 
     path = spacy.util.get_package_path(model_name) if spacy.util.is_package(model_name) else None
     meta = spacy.util.get_model_meta(path) if path is not None else {}
     components = meta.get("components") or meta.get("pipeline") or []
     exclude = [name for name in components if name != "ner"]
-    nlp = spacy.load(model_name, exclude=exclude)
+    with compiled_patterns(regex_cache):
+        nlp = spacy.load(model_name, exclude=exclude)
     if "ner" not in nlp.pipe_names:
         raise RuntimeError(f"spaCy model {model_name!r} has no ner component")
     for name in [n for n in nlp.pipe_names if n != "ner"]:
