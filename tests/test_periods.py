@@ -134,8 +134,10 @@ def test_shape_moves_only_when_a_period_appears_or_splits() -> None:
 
 def period_jobs(site: Site, tmp_path: Path, per_page: int = 2) -> dict[str, PageJob]:
     ds = DispatchSettings(per_page=per_page, cache_path=str(tmp_path))
-    jobs = build_jobs(site, ds, EntitySettings(), prune=lambda p: p.startswith("acteurs/osdh/"))
-    return {job.path: job for job in jobs}
+    # prune keeps the main page whenever it keeps one of its periods (build_jobs' protocol)
+    jobs = build_jobs(site, ds, EntitySettings(),
+                      prune=lambda p: p == "acteurs/osdh.html" or p.startswith("acteurs/osdh/"))
+    return {job.path: job for job in jobs if job.path.startswith("acteurs/osdh/")}
 
 
 def keys(jobs: dict[str, PageJob]) -> dict[str, str]:

@@ -262,11 +262,16 @@ def _entity_pages(
     figures: Figures,
     prune: Prune | None = None,
 ) -> Iterator[PageJob]:
-    """Each entity's main page, then its period pages (periods.py), each asked of prune."""
+    """Each entity's main page, then its period pages (periods.py), each asked of prune.
+
+    prune keeps an entity's main page whenever it keeps one of its period pages (the main
+    page indexes them), so an entity whose main page it drops is not laid out at all.
+    """
     for page in site.by_group(group):
+        if not _keep(prune, page.url):
+            continue
         periods = entity_periods(site, page, ds.per_page)
-        if _keep(prune, page.url):
-            yield _entity_main(site, page, periods, ds, es, figures)
+        yield _entity_main(site, page, periods, ds, es, figures)
         if periods is not None:
             yield from _period_pages(site, page, periods, ds, prune)
 

@@ -52,17 +52,16 @@ class Dispatch:
     slug: str = ""
     entities: list[str] = field(default_factory=list)  # slugs, in order of first mention
     counts: Counter[str] = field(default_factory=Counter)
+    # ISO date or None, read once from the record: listings and periods ask for it often
+    date: str | None = field(init=False, default=None)
+
+    def __post_init__(self) -> None:
+        self.date = self.record["date"]
 
     @property
     def url(self) -> str:
         """Path from the site root."""
         return f"depeches/{self.slug}.html"
-
-    @property
-    def date(self) -> str | None:
-        """ISO date or None."""
-        date: str | None = self.record["date"]
-        return date
 
     @property
     def sort_key(self) -> tuple[str, str, str]:

@@ -42,10 +42,15 @@ def fold(text: str) -> str:
     return _WS.sub(" ", "".join(fold_char(c) for c in text)).strip()
 
 
+_NOT_SLUG = re.compile(r"[^a-z0-9]+")
+
+
+@lru_cache(maxsize=1 << 16)
 def slugify(text: str, max_length: int = 80) -> str:
-    """Lowercase ASCII slug with hyphens; empty input gives an empty slug."""
+    """Lowercase ASCII slug with hyphens; empty input gives an empty slug (memoised: a
+    resident rebuild slugs every title again)."""
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
-    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+    slug = _NOT_SLUG.sub("-", ascii_text.lower()).strip("-")
     if len(slug) > max_length:
         slug = slug[:max_length].rsplit("-", 1)[0] or slug[:max_length]
     return slug
