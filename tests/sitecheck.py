@@ -15,10 +15,10 @@ ASSET_SUFFIXES = (".css", ".js", ".xml", ".json", ".svg", ".png", ".jpg", ".ico"
 
 def build_site(out: Path, cache: Path, **overrides: object) -> Path:
     """Build the sample archive with Pelican's API into out; return out."""
+    import locale
+
     from pelican import Pelican
     from pelican.settings import read_settings
-
-    import locale
 
     override = {"OUTPUT_PATH": str(out), "DISPATCH_CACHE_PATH": str(cache), **overrides}
     settings = read_settings(str(ROOT / "pelicanconf.py"), override=override)

@@ -8,7 +8,6 @@ from pathlib import Path
 import feedparser
 import pytest
 from bs4 import BeautifulSoup
-
 from sitecheck import build_site, is_external, links, resolve
 
 pytestmark = pytest.mark.slow

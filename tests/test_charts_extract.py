@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
 from archive_charts.basemap import BaseMapError, load_basemap, parse_basemap
 from archive_charts.extract_map import (
     ATTRIBUTION,

@@ -8,6 +8,7 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
+
 from archive_charts.maps import (
     MapPlace,
     OverviewMap,

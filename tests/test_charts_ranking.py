@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 
 import pytest
+
 from archive_charts.ranking import pmi_ranking
 from archive_charts.svg import ChartError
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+
 from archive_charts.geometry import clip_ring, douglas_peucker, point_in_ring, ring_area
 from archive_charts.labels import depeches, number_fr
 from archive_charts.svg import ChartError, id_token, num, safe_href

@@ -7,6 +7,7 @@ import re
 import xml.etree.ElementTree as ET
 
 import pytest
+
 from archive_charts.svg import ChartError
 from archive_charts.timeline import Month, parse_month, timeline_svg, timeline_table_rows
 

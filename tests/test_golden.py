@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 
 import pytest
-
 from conftest import ROOT, SEED
+
 from dispatch_archive.inspect import inspect_lines
 
 GOLDEN = ROOT / "tests" / "golden" / "seed.json"

@@ -6,8 +6,8 @@ import json
 from pathlib import Path
 
 import pytest
-
 from conftest import SEED, SHARED_SEED
+
 from dispatch_cleaning.errors import DispatchError
 from dispatch_cleaning.reader import parse_date, read_dispatch
 

@@ -6,8 +6,8 @@ import shutil
 from pathlib import Path
 
 import pytest
-
 from conftest import ROOT
+
 from dispatch_archive.build import ArchiveBuild, prepare
 from dispatch_archive.inspect import load_settings
 from dispatch_archive.regenerate import Resident

@@ -6,9 +6,9 @@ import dataclasses
 import re
 
 import pytest
+from conftest import ROOT
 
 from dispatch_archive.settings import DispatchSettings, EntitySettings, SettingsError
-from conftest import ROOT
 
 
 def test_defaults_are_valid() -> None:

@@ -314,7 +314,7 @@ class _TextPostings:
 
     def __init__(self, tok: np.ndarray, start: np.ndarray, title_at: list[int],
                  lengths: list[tuple[int, int, int]], terms: list[str]) -> None:
-        self.n = n = len(start) - 1
+        self.n = len(start) - 1
         self.length = np.asarray(lengths, dtype=np.int64).reshape(-1, 3)
         self.encoded = [t.encode("utf-8") for t in terms]
         self.order = sorted(range(len(terms)), key=self.encoded.__getitem__)

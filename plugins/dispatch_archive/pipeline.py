@@ -18,7 +18,7 @@ from dispatch_cleaning.cleaner import clean
 from dispatch_cleaning.errors import DispatchError
 from dispatch_cleaning.reader import SUFFIXES, read_dispatch
 from dispatch_cleaning.rules import RULES_VERSION
-from entity_tags.tagger import TagResult, Tagger
+from entity_tags.tagger import Tagger, TagResult
 
 logger = logging.getLogger(__name__)
 

@@ -10,6 +10,7 @@ import logging
 import re
 import unicodedata
 from pathlib import Path
+from typing import Any
 
 import charset_normalizer
 from bs4 import BeautifulSoup, Tag
@@ -256,10 +257,13 @@ HTML_DROP = (
 SITE_SUFFIX = re.compile(r"\s+[-|–—]\s+[^-|–—]{2,60}$")
 
 
+_ARTICLE_BODY: dict[str, Any] = {"itemprop": "articleBody"}  # schema.org article body
+
+
 def parse_html(text: str) -> tuple[str, list[str], Metadata]:
     """Take the title, paragraphs and metadata of a saved article page."""
     soup = BeautifulSoup(text, "html.parser")
-    article = soup.find("article") or soup.find(attrs={"itemprop": "articleBody"}) or soup.find("main")
+    article = soup.find("article") or soup.find(None, _ARTICLE_BODY) or soup.find("main")
     title = ""
     for scope in (article, soup):
         if isinstance(scope, Tag):
@@ -291,7 +295,7 @@ def parse_html(text: str) -> tuple[str, list[str], Metadata]:
     for name in HTML_DROP:
         for node in soup.find_all(name):
             node.decompose()
-    scope = soup.find("article") or soup.find(attrs={"itemprop": "articleBody"})
+    scope = soup.find("article") or soup.find(None, _ARTICLE_BODY)
     scope = scope or soup.find("main") or _densest(soup) or soup
     blocks: list[str] = []
     for node in scope.find_all(["p", "h2", "h3", "h4", "li", "blockquote"]):
