@@ -450,3 +450,44 @@ def test_a_province_after_a_site_head_names_no_site() -> None:
     result = run(blocks, [])
     assert {"idleb", "raqa"} <= slugs(result)  # Idleb is a province here
     assert not any("barrage" in n.lower() for n in names(result))
+
+
+# discovery-11 (reproductions on invented sentences of what tests/gold/holdout3 showed)
+
+
+@pytest.mark.parametrize(
+    ("blocks", "span", "label"),
+    [
+        (["Titre", "Sécheresse : les puits sont à sec. La sécheresse dure depuis mars."],
+         "Sécheresse", "LOC"),
+        (["Titre", "Selon l'OSDH, le Jordanien Fadi Amer a été libéré."], "Jordanien", "MISC"),
+        (["Titre", "Un MiG-23 s'est écrasé près de Hama."], "MiG-23", "MISC"),
+        (["Titre", "Les Jeux méditerranéens 2022 ont eu lieu sans la Syrie."],
+         "Jeux méditerranéens 2022", "MISC"),
+    ],
+)
+def test_common_words_demonyms_models_and_events_are_not_entities(
+    blocks: list[str], span: str, label: str
+) -> None:
+    result = run(blocks, [(1, span, label)])
+    assert span not in names(result), result.discovered
+
+
+def test_a_name_that_opens_a_sentence_stays_a_name() -> None:
+    blocks = ["Titre", "Zabadani est encerclée. Les habitants de Zabadani manquent de tout."]
+    result = run(blocks, [(1, "Zabadani", "LOC")])
+    assert "Zabadani" in names(result)
+
+
+def test_a_word_acronym_finds_its_long_form_and_the_body_it_belongs_to() -> None:
+    """« (Ufnar) » is written as a word; the sentence-case long form before it spells it, and
+    the ONU named inside it (« des Nations unies ») is named too."""
+    blocks = [
+        "Titre",
+        "L'Unité de froid des Nations unies pour l'aide rurale (Ufnar) a livré des vivres.",
+        "L'Ufnar dit manquer de camions.",
+    ]
+    result = run(blocks, [(2, "Ufnar", "ORG")])
+    assert "Unité de froid des Nations unies pour l'aide rurale" in names(result)
+    assert "onu" in slugs(result)
+    assert "Ufnar" not in names(result)

@@ -215,6 +215,16 @@ def acronyms_in(text: str) -> Iterator[tuple[int, str]]:
             yield text.index("(", m.start()), m.group(1)
 
 
+_WORD_ACRONYM = re.compile(r"\(\s*([A-Z][a-z]{2,6})\s*\)")
+
+
+def word_acronyms_in(text: str) -> Iterator[tuple[int, str]]:
+    """Each parenthesised acronym written as a word (« (Fnuod) », « (Unicef) »), with the
+    offset of its opening parenthesis: only a long form whose initials spell it makes it one."""
+    for m in _WORD_ACRONYM.finditer(text):
+        yield m.start(), m.group(1)
+
+
 def _acronym_shaped(acr: str) -> bool:
     letters = [c for c in acr if c.isalpha()]
     return len(letters) >= 2 and sum(c.isupper() for c in letters) >= max(2, len(letters) - 2)

