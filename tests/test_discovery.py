@@ -491,3 +491,17 @@ def test_a_word_acronym_finds_its_long_form_and_the_body_it_belongs_to() -> None
     assert "Unité de froid des Nations unies pour l'aide rurale" in names(result)
     assert "onu" in slugs(result)
     assert "Ufnar" not in names(result)
+
+
+def test_a_calling_service_glued_to_a_name_is_cut_off() -> None:
+    blocks = ["Titre", "« Nous manquons de tout », a dit à l'AFP par WhatsApp Hiba Dawoud, une infirmière."]
+    result = run(blocks, [(1, "WhatsApp Hiba Dawoud", "PER")])
+    assert "Hiba Dawoud" in names(result)
+    assert not any("WhatsApp" in n for n in names(result))
+
+
+def test_a_local_body_goes_on_to_the_town_it_belongs_to() -> None:
+    blocks = ["Titre", "Le Syndicat des boulangers de Midane a dénoncé la pénurie de farine."]
+    result = run(blocks, [(1, "Syndicat des boulangers", "ORG")])
+    assert "Syndicat des boulangers de Midane" in names(result)
+    assert "midane" not in slugs(result)  # a place inside an organisation's name gives nothing

