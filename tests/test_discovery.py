@@ -505,3 +505,10 @@ def test_a_local_body_goes_on_to_the_town_it_belongs_to() -> None:
     result = run(blocks, [(1, "Syndicat des boulangers", "ORG")])
     assert "Syndicat des boulangers de Midane" in names(result)
     assert "midane" not in slugs(result)  # a place inside an organisation's name gives nothing
+
+
+def test_a_name_after_a_nationality_noun_is_a_person() -> None:
+    blocks = ["Titre", "La mission, dirigée par le Chilien Rodrigo Valparaiso, a rendu son rapport."]
+    result = run(blocks, [(1, "Rodrigo Valparaiso", "LOC")])
+    groups = {d.name: d.group for d in result.discovered}
+    assert groups.get("Rodrigo Valparaiso") == "acteur", groups

@@ -473,6 +473,8 @@ def _one_span(block: int, start: int, end: int, label: str, state: _Dispatch) ->
         and not place_cue
     ):
         label = "PER"  # « Munzer Al-Khalil » tagged as a place (000_ed6308b521bfe103)
+    if label in ("LOC", "MISC", "ORG") and len(content) >= 2 and _DEMONYM_BEFORE.search(before[-30:]):
+        label = "PER"  # « dirigés par le Mexicain Santiago Oñate-Laborde »
     if _OPERATION_BEFORE.search(before[-40:]):
         return  # « l'opération Bouclier de l'Euphrate »: operation names give nothing
     group, kind = _type(label, name, before, person_cue, place_cue, kind_hint)
@@ -609,6 +611,9 @@ def _rejected(name: str, before: str, after: str, gazetteer: Gazetteer) -> bool:
 # « le Mexicain », « une Libanaise »: an article, then a demonym used as a noun
 _DEMONYM_PERSON = re.compile(r"(?:^|\s)(?:le|un|du|au|la|une)\s+$", re.I)
 _DEMONYM_SINGULAR = re.compile(r"(?:ien|ienne|ain|ais|aise|ois|oise)$")
+_DEMONYM_BEFORE = re.compile(
+    r"(?:^|\s)(?:le|la|l'|un|une)\s+[A-ZÉÈ][a-zéèëï]+(?:ien|ienne|ain|aine|ais|aise|ois|oise)\s+$"
+)
 _MODEL_CODE = re.compile(r"^[A-Za-zÀ-ÿ]{1,4}-\d{1,3}[A-Za-z]?$")
 _YEAR = re.compile(r"\b(?:19|20)\d\d\b")
 
