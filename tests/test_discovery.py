@@ -540,3 +540,9 @@ def test_a_natural_feature_keeps_its_head() -> None:
 def test_numbers_of_people_and_drug_brands_are_not_entities(block: str, span: str, label: str) -> None:
     result = run(["Titre", block], [(1, span, label)])
     assert not result.discovered, result.discovered
+
+
+def test_an_organisation_name_runs_on_to_its_aim() -> None:
+    blocks = ["Titre", "L'ONG Basmat pour la protection des enfants, basée à Idlib, a ouvert une école."]
+    result = run(blocks, [(1, "Basmat", "ORG")])
+    assert "Basmat pour la protection des enfants" in names(result)

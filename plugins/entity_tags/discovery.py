@@ -61,7 +61,7 @@ from .vocabulary import (
 
 logger = logging.getLogger(__name__)
 
-VERSION = "discovery-13"
+VERSION = "discovery-14"
 # Below this many words per worker, forking processes costs more than it saves (measured on
 # content/dispatches, see docs/tagging.md): one process then tags the whole batch.
 MIN_WORDS_PER_PROCESS = 40_000
@@ -505,6 +505,11 @@ def _one_span(block: int, start: int, end: int, label: str, state: _Dispatch) ->
         return  # « Crédit immobilier et prêts bancaires restent… »: a common noun phrase
     if _common_word_opening(text, s, name, state.blocks):
         return  # « Séisme : … » where the dispatch also writes « séisme »
+    if group == "acteur" and kind == "organisation":
+        purpose = _PURPOSE_AFTER.match(text, e)
+        if purpose:  # « Nour al-Fourat » + « pour le déminage »: French NGOs name their aim
+            e = purpose.end()
+            name = canonical.normalise(text[s:e])
     if not state.free(block, s, e):
         return
     state.candidates.append(_Candidate(block, s, e, name, group, kind, person_cue, place_cue))
@@ -621,6 +626,13 @@ def _rejected(name: str, before: str, after: str, gazetteer: Gazetteer) -> bool:
 # « le Mexicain », « une Libanaise »: an article, then a demonym used as a noun
 _DEMONYM_PERSON = re.compile(r"(?:^|\s)(?:le|un|du|au|la|une)\s+$", re.I)
 _DEMONYM_SINGULAR = re.compile(r"(?:ien|ienne|ain|ais|aise|ois|oise)$")
+# « … pour le déminage, », « … pour la réconciliation des parties en conflit ( »: lowercase
+# words after « pour », up to punctuation, end an organisation's name
+_PURPOSE_AFTER = re.compile(
+    r"\s+pour\s+(?:l['’]|le\s+|la\s+|les\s+)?[a-zà-ÿ][a-zà-ÿ'’-]*"
+    r"(?:\s+(?:(?:de|des|du|en|et|à|au|aux)\s+|d['’]|l['’])?[a-zà-ÿ][a-zà-ÿ'’-]*){0,5}"
+    r"(?=\s*[,.;:()«»]|\s*$)"
+)
 _INDEFINITE_BEFORE = re.compile(
     r"(?:^|\s)(?:un|une|des|deux|trois|plusieurs|quelques|chaque|aucune?|nombreux|nombreuses)\s+$",
     re.I,
