@@ -17,17 +17,21 @@ pytestmark = pytest.mark.slow
 SEED_PAGE = "depeches/deux-enfants-tues-dans-de-nouveaux-bombardements-syriens-et-russes-sur-idleb.html"
 
 
-@pytest.fixture(scope="module")
-def resident(tmp_path_factory: pytest.TempPathFactory) -> Resident:
-    base = tmp_path_factory.mktemp("regen")
+def _resident(base: Path, **overrides: object) -> Resident:
+    """A resident process on a copy of the sample archive in base, built once."""
     content = base / "content"
     for part in ("dispatches", "gazetteer", "pages"):
         shutil.copytree(ROOT / "content" / part, content / part)
     settings = load_settings(ROOT / "pelicanconf.py")
-    settings.update(PATH=str(content), DISPATCH_CACHE_PATH=str(base / "cache"))
+    settings.update(PATH=str(content), DISPATCH_CACHE_PATH=str(base / "cache"), **overrides)
     r = Resident(prepare(settings), content, ROOT / "theme", base / "output")
     r.full()
     return r
+
+
+@pytest.fixture(scope="module")
+def resident(tmp_path_factory: pytest.TempPathFactory) -> Resident:
+    return _resident(tmp_path_factory.mktemp("regen"))
 
 
 def test_an_edit_rewrites_the_dispatch_and_leaves_unrelated_pages_alone(resident: Resident) -> None:
@@ -122,20 +126,9 @@ PER_PAGE = 2  # the sample's big entities get a page per year, Syria's listing t
 
 @pytest.fixture(scope="module")
 def paged(tmp_path_factory: pytest.TempPathFactory) -> Resident:
-    base = tmp_path_factory.mktemp("regen-periods")
-    content = base / "content"
-    for part in ("dispatches", "gazetteer", "pages"):
-        shutil.copytree(ROOT / "content" / part, content / part)
-    settings = load_settings(ROOT / "pelicanconf.py")
-    settings.update(
-        PATH=str(content),
-        DISPATCH_CACHE_PATH=str(base / "cache"),
-        DISPATCH_PER_PAGE=PER_PAGE,
-        ENTITY_DISCOVERY=False,  # the gazetteer's entities are enough here, and much faster
-    )
-    r = Resident(prepare(settings), content, ROOT / "theme", base / "output")
-    r.full()
-    return r
+    # the gazetteer's entities are enough here, and much faster
+    return _resident(tmp_path_factory.mktemp("regen-periods"), DISPATCH_PER_PAGE=PER_PAGE,
+                     ENTITY_DISCOVERY=False)
 
 
 def period_files(out: Path) -> dict[str, tuple[bytes, int]]:

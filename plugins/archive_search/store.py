@@ -142,13 +142,16 @@ class Vocabulary(dict[str, int]):
         self.chunks: dict[str, list[int]] = {}
 
     def __missing__(self, raw: str) -> int:
-        term = term_of(raw)
+        number = self[raw] = self.number(term_of(raw))
+        return number
+
+    def number(self, term: str) -> int:
+        """The id of a term, the next free one when it is new."""
         number = self.ids.get(term)
         if number is None:
             number = len(self.terms)
             self.terms.append(term)
             self.ids[term] = number
-        self[raw] = number
         return number
 
     def ids_of(self, text: str) -> Iterator[int]:
@@ -434,15 +437,8 @@ class _Workers:
         fresh = table[at] < 0
         if fresh.any():
             new, first = np.unique(at[fresh], return_index=True)
-            vocab = self.vocab
             for k in new[np.argsort(first, kind="stable")].tolist():
-                term = names[k]
-                number = vocab.ids.get(term)
-                if number is None:
-                    number = len(vocab.terms)
-                    vocab.terms.append(term)
-                    vocab.ids[term] = number
-                ids[k] = number
+                ids[k] = self.vocab.number(names[k])
             table = np.asarray(ids, dtype=np.int64)
         toks = toks.copy()
         toks[local] = table[at]
