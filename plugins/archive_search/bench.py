@@ -13,6 +13,7 @@ import http.server
 import json
 import logging
 import multiprocessing
+import queue as queue_module
 import resource
 import shutil
 import statistics
@@ -114,7 +115,7 @@ def _in_child(function: Callable[[], Any], label: str = "") -> tuple[Any, float,
         try:
             value, seconds, peak, cpu = queue.get(timeout=0.2)
             break
-        except Exception:  # noqa: BLE001 - queue.Empty: sample the memory, wait again
+        except queue_module.Empty:  # sample the memory, wait again
             if process.pid is not None:
                 peak_tree = max(peak_tree, _tree_pss_mb(process.pid))
             if not process.is_alive():

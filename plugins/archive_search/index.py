@@ -195,8 +195,8 @@ def _write_from_store(writer: Any, con: Any, wanted: Mapping[str, str]) -> None:
     schema = writer.schema
     perdoc = writer.perdocwriter
     small: dict[str, _Postings] = {}
-    # The postings of a small field's value, by (field, value): actor and place lists,
-    # dates and years repeat across dispatches; ids are unique and one term each.
+    # The postings of a date or a year, by (field, value): a few thousand values repeat
+    # across the dispatches (actor and place lists repeat too little to be worth keeping).
     analysed: dict[tuple[str, str], list[tuple[bytes, int, float, bytes]]] = {}
     n, total = con.execute("SELECT count(*), coalesce(sum(length(toks)), 0) FROM docs"
                            ).fetchone()
@@ -224,11 +224,12 @@ def _write_from_store(writer: Any, con: Any, wanted: Mapping[str, str]) -> None:
                 length = alias_len
             elif field.indexed:
                 bucket = small.get(name) or small.setdefault(name, _Postings())
-                postings = analysed.get((name, value))
-                if postings is None:
+                if name in ("date", "year"):
+                    postings = analysed.get((name, value))
+                    if postings is None:
+                        postings = analysed[name, value] = list(field.index(value))
+                else:
                     postings = list(field.index(value))
-                    if name in ("date", "year"):
-                        analysed[name, value] = postings
                 for tbytes, freq, weight, vbytes in postings:
                     bucket.add(tbytes, docnum, weight, vbytes)
                     if field.scorable:

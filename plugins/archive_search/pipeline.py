@@ -74,7 +74,7 @@ def build_search(
     indexed = time.perf_counter()
     result.timings["search_index"] = indexed - started
     child = None
-    if whoosh and "fork" in multiprocessing.get_all_start_methods():
+    if whoosh and can_fork():
         child = multiprocessing.get_context("fork").Process(
             target=_whoosh_child, args=(index_dir, settings), name="whoosh")
         child.start()

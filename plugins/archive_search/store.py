@@ -362,6 +362,8 @@ def update_store(docs: Iterable[Mapping[str, Any]], index_dir: Path,
                         (state.hexdigest(),))
         con.commit()
     finally:
+        if pool is not None:
+            pool.stop()
         con.close()
     counts = {"added": added, "deleted": len(gone) + replaced,
               "kept": len(seen) - added, "total": len(seen)}
@@ -405,22 +407,26 @@ class _Workers:
             _FORKED = None
         self.flight: deque[Any] = deque()
 
-    def submit(self, batch: list[tuple[Mapping[str, Any], str]]) -> Iterator[list[Any]]:
-        """Queue a batch; yield the rows of the batches that must be taken to stay AHEAD."""
-        self.flight.append(self.pool.apply_async(_analyse, (batch,)))
-        while len(self.flight) > AHEAD:
+    def submit(self, batch: list[tuple[Mapping[str, Any], str]], ahead: int = AHEAD
+               ) -> Iterator[list[Any]]:
+        """Queue a batch; yield the rows of the batches that must be taken to keep at most
+        `ahead` in flight."""
+        if batch:
+            self.flight.append(self.pool.apply_async(_analyse, (batch,)))
+        while len(self.flight) > ahead:
             yield self._merge(*self.flight.popleft().get())
 
     def finish(self, batch: list[tuple[Mapping[str, Any], str]]) -> Iterator[list[Any]]:
         """Queue the last batch, yield every remaining batch's rows, stop the workers."""
         try:
-            if batch:
-                self.flight.append(self.pool.apply_async(_analyse, (batch,)))
-            while self.flight:
-                yield self._merge(*self.flight.popleft().get())
+            yield from self.submit(batch, ahead=0)
         finally:
-            self.pool.terminate()
-            self.pool.join()
+            self.stop()
+
+    def stop(self) -> None:
+        """Stop the workers (also when the update fails half-way)."""
+        self.pool.terminate()
+        self.pool.join()
 
     def _merge(self, pid: int, terms: list[str], rows: list[Any]) -> list[Any]:
         names = self.names.setdefault(pid, [])

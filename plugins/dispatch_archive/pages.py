@@ -360,10 +360,7 @@ def _period_index(periods: Periods) -> list[dict[str, Any]]:
             "label": y.key,
             "url": periods.path(y.key),
             "count": len(y.items),
-            "months": [
-                {"label": m.label, "url": periods.path(m.key), "count": len(m.items)}
-                for m in y.months
-            ],
+            "months": _month_links(periods, y),
         }
         for y in reversed(periods.years)
     ]
@@ -373,6 +370,13 @@ def _period_index(periods: Periods) -> list[dict[str, Any]]:
             {"label": "Non datées", "url": periods.path(u.key), "count": len(u.items), "months": []}
         )
     return index
+
+
+def _month_links(periods: Periods, year: Year) -> list[dict[str, Any]]:
+    """The month pages of a split year, with their counts, in calendar order."""
+    return [
+        {"label": m.label, "url": periods.path(m.key), "count": len(m.items)} for m in year.months
+    ]
 
 
 def _period_pages(
@@ -411,10 +415,7 @@ def _period_pages(
                 "label": year.key,
                 "count": len(year.items),
                 "year": None,
-                "months": [
-                    {"label": m.label, "url": periods.path(m.key), "count": len(m.items)}
-                    for m in year.months
-                ],
+                "months": _month_links(periods, year),
                 "dispatches": [],
                 "pager": {"links": []},
                 "newer_period": link(years[at + 1]) if at + 1 < len(years) else None,

@@ -84,7 +84,16 @@ class Periods:
 
 
 def entity_periods(site: Site, page: EntityPage, per_page: int) -> Periods | None:
-    """The period pages of an entity, or None when its main page lists all its dispatches."""
+    """The period pages of an entity, or None when its main page lists all its dispatches
+    (computed once per site model: Site.periods)."""
+    key = (page.entity.slug, per_page)
+    if key not in site.periods:
+        site.periods[key] = _entity_periods(site, page, per_page)
+    periods: Periods | None = site.periods[key]
+    return periods
+
+
+def _entity_periods(site: Site, page: EntityPage, per_page: int) -> Periods | None:
     if len(page.dispatches) <= per_page:
         return None
     by_year: dict[str, list[int]] = defaultdict(list)

@@ -92,6 +92,9 @@ class Site:
     failures: list[Failure]
     gazetteer: Gazetteer
     cards: dict[int, dict[str, Any]] = field(default_factory=dict)  # card() memo
+    # periods.entity_periods memo, by (slug, per_page): the pages, the sitemap and
+    # `invoke regenerate` all ask for an entity's periods
+    periods: dict[tuple[str, int], Any] = field(default_factory=dict)
 
     def by_group(self, group: str) -> list[EntityPage]:
         """Entity pages of one group, by folded name."""

@@ -206,6 +206,8 @@ _OPERATION_BEFORE = re.compile(
     r"|baptisée|dite|appelée|nommée|intitulée))*\s*[«\"“]?\s*$",
     re.I,
 )
+# « Conseil de sécurité de l'ONU »: what a name inside a longer name follows
+_OF_BEFORE = re.compile(r"(?:\sde\s+l'|\sde\s+la\s|\sdes\s|\sdu\s|\sde\s)$")
 _CONNECTOR = re.compile(r"^\s*(?:de\s+la|de\s+l'|de|du|des|d')\s*$", re.I)
 # Heads of local bodies named after their town (« Conseil local de Daraya », « Comité central
 # de Deraa », « Union des transporteurs de Ramtha »)
@@ -220,13 +222,13 @@ _LIST_NEXT = re.compile(
 )
 _SENTENCE_START = re.compile(r"(?:^|[.!?:;»\"“”…]\s*|\s[-–—]\s*)$")
 _DIGITS = re.compile(r"\d")
-_CODE_SITE = re.compile(r"\b(autoroute|route|axe)\s+([A-Z]{1,2}\s?-?\d{1,3})\b")
+_CODE = re.compile(r"[A-Z]{1,2}\s?-?\d{1,3}")  # a road's code: « M4 », « M-5 », « N 4 »
+_CODE_SITE = re.compile(rf"\b(autoroute|route|axe)\s+({_CODE.pattern})\b")
 # « au carrefour des autoroutes M4 et M5 »: each code is one road
 _CODE_SITES = re.compile(
-    r"\b(autoroute|route|axe)s\s+([A-Z]{1,2}\s?-?\d{1,3})((?:\s*,\s*[A-Z]{1,2}\s?-?\d{1,3})*"
-    r"\s+et\s+[A-Z]{1,2}\s?-?\d{1,3})\b"
+    rf"\b(autoroute|route|axe)s\s+({_CODE.pattern})((?:\s*,\s*{_CODE.pattern})*"
+    rf"\s+et\s+{_CODE.pattern})\b"
 )
-_CODE = re.compile(r"[A-Z]{1,2}\s?-?\d{1,3}")
 
 
 @dataclass
@@ -491,13 +493,9 @@ def _one_span(block: int, start: int, end: int, label: str, state: _Dispatch) ->
     if kind == "personne" and not _person_shaped(name) and len(canonical.content_tokens(name)) != 1:
         return  # a lone surname stays a candidate: _finish links it to a full name or drops it
     if group == "lieu" and kind_hint != "site":
-        site = _SITE_BEFORE.search(before[-40:])
-        if site and _INDEFINITE_BEFORE.search(
-            before[: len(before) - len(before[-40:]) + site.start(1)][-20:]
-        ):
-            site = None  # « une école de Derik »: a description, the place is Derik
-        if site and not _PLACE_BEFORE.search(before[-80:]):
-            s, kind = s - (len(before[-40:]) - site.start(1)), "site"
+        head = _site_head(before)
+        if head is not None and not _PLACE_BEFORE.search(before[-80:]):
+            s, kind = head[0], "site"
             name = canonical.normalise(text[s:e])
     if kind == "groupe-arme":
         name, s = _group_name(text, s, e, name)
@@ -515,13 +513,18 @@ def _one_span(block: int, start: int, end: int, label: str, state: _Dispatch) ->
     state.candidates.append(_Candidate(block, s, e, name, group, kind, person_cue, place_cue))
 
 
+def _opens_sentence(text: str, s: int) -> bool:
+    """True when offset s starts a block or follows the end of a sentence (or a colon)."""
+    before = text[:s].rstrip(" «\"“")
+    return not before or before[-1] in ".!?:»"
+
+
 def _common_word_opening(text: str, s: int, name: str, blocks: Sequence[str]) -> bool:
     """True for one word that opens a sentence and that the dispatch writes elsewhere in
     lowercase: a common word (« Séisme », « Amnistie »), not a name."""
     if any(c in name for c in " -'’") or not name[:1].isupper() or len(name) < 3:
         return False  # « Al-Bab » may be written « al-Bab » further on
-    before = text[:s].rstrip(" «\"“")
-    if before and before[-1] not in ".!?:»":
+    if not _opens_sentence(text, s):
         return False
     lower = name[:1].lower() + name[1:]
     pattern = re.compile(r"(?<![\w'’-])" + re.escape(lower) + r"(?![\w'’-])")
@@ -532,8 +535,7 @@ def _sentence_case_phrase(text: str, s: int, name: str) -> bool:
     """True for words that open a sentence and carry no other capital, unless the first is an
     organisation's word (« Comité local… », « Brigade… »): a sentence's subject, « Crédit
     immobilier », not a name (holdout2 k028, reproduced in tests/test_discovery.py)."""
-    before = text[:s].rstrip(" «\"“")
-    if before and before[-1] not in ".!?:»":
+    if not _opens_sentence(text, s):
         return False
     words = name.split()
     if len(words) < 2 or any(w[:1].isupper() or not w[:1].isalpha() for w in words[1:]):
@@ -625,7 +627,8 @@ def _rejected(name: str, before: str, after: str, gazetteer: Gazetteer) -> bool:
 
 # « le Mexicain », « une Libanaise »: an article, then a demonym used as a noun
 _DEMONYM_PERSON = re.compile(r"(?:^|\s)(?:le|un|du|au|la|une)\s+$", re.I)
-_DEMONYM_SINGULAR = re.compile(r"(?:ien|ienne|ain|ais|aise|ois|oise)$")
+_SINGULAR_ENDINGS = "ien|ienne|ain|ais|aise|ois|oise"  # « Mexicain », « Libanaise »
+_DEMONYM_SINGULAR = re.compile(rf"(?:{_SINGULAR_ENDINGS})$")
 # « … pour le déminage, », « … pour la réconciliation des parties en conflit ( »: lowercase
 # words after « pour », up to punctuation, end an organisation's name
 _PURPOSE_AFTER = re.compile(
@@ -642,7 +645,7 @@ _NUMBER_WORDS = frozenset(
      "vingt", "trente", "cent", "mille", "plusieurs", "quelques", "des", "les"}
 )
 _DEMONYM_BEFORE = re.compile(
-    r"(?:^|\s)(?:le|la|l'|un|une)\s+[A-ZÉÈ][a-zéèëï]+(?:ien|ienne|ain|aine|ais|aise|ois|oise)\s+$"
+    rf"(?:^|\s)(?:le|la|l'|un|une)\s+[A-ZÉÈ][a-zéèëï]+(?:{_SINGULAR_ENDINGS}|aine)\s+$"
 )
 _MODEL_CODE = re.compile(r"^[A-Za-zÀ-ÿ]{1,4}-\d{1,3}[A-Za-z]?$")
 _YEAR = re.compile(r"\b(?:19|20)\d\d\b")
@@ -826,6 +829,19 @@ _KNOWN_SITE_HEADS = tuple(
 )
 
 
+def _site_head(before: str) -> tuple[int, str] | None:
+    """Where a site's head noun right before a name starts in before, and the head folded
+    (« l'aéroport militaire de » + Tabqa); None without one, or after an indefinite article
+    (« une école de Derik »: a description, the place is Derik)."""
+    site = _SITE_BEFORE.search(before[-40:])
+    if site is None:
+        return None
+    at = len(before) - len(before[-40:]) + site.start(1)
+    if _INDEFINITE_BEFORE.search(before[:at][-20:]):
+        return None
+    return at, fold(site.group(1))
+
+
 def _sites_of_known_places(state: _Dispatch) -> None:
     """A named site is the site only (the gold guidelines): a known town right after a site's
     head noun becomes the site, discovered (« barrage de Tabqa »); the town counts where the
@@ -835,13 +851,10 @@ def _sites_of_known_places(state: _Dispatch) -> None:
         if entity is None or entity.kind not in ("ville", "localite"):
             continue  # « le plus grand barrage de Syrie » names no site
         text = state.blocks[m.block]
-        before = text[: m.start]
-        site = _SITE_BEFORE.search(before[-40:])
-        if not site or fold(site.group(1)) not in _KNOWN_SITE_HEADS:
+        head = _site_head(text[: m.start])
+        if head is None or head[1] not in _KNOWN_SITE_HEADS:
             continue
-        if _INDEFINITE_BEFORE.search(before[: len(before) - len(before[-40:]) + site.start(1)][-20:]):
-            continue  # « un barrage de Tabqa »: a description
-        s = m.start - (len(before[-40:]) - site.start(1))
+        s = head[0]
         name = canonical.normalise(text[s : m.end])
         if state.gazetteer.lookup(name) is not None or not state.free(m.block, s, m.start):
             continue
@@ -934,8 +947,7 @@ def _names_its_parent(text: str, start: int, known: Mention) -> bool:
     """« la Force des Nations unies chargée d'observer le dégagement (Fnuod) »: an actor named
     after « des », « de l' », « du » inside a long name is the body it belongs to, and is
     named too (as « Conseil de sécurité de l'ONU » names the ONU)."""
-    return bool(re.search(r"(?:\sde\s+l'|\sde\s+la\s|\sdes\s|\sdu\s|\sde\s)$",
-                          text[start : known.start]))
+    return bool(_OF_BEFORE.search(text[start : known.start]))
 
 
 def _drop_bracketed_acronyms(state: _Dispatch, learned: dict[str, tuple[str, Any]]) -> None:
@@ -1026,9 +1038,7 @@ def _nested_actors(state: _Dispatch, matcher: Any) -> None:
             group = state.group_of(inner)
             if inner.slug == m.slug or not (group == "acteur" or (group == "lieu" and descriptive)):
                 continue
-            if not re.search(
-                r"(?:\sde\s+l'|\sde\s+la\s|\sdes\s|\sdu\s|\sde\s)$", m.text[: inner.start]
-            ):
+            if not _OF_BEFORE.search(m.text[: inner.start]):
                 continue
             state.known.append(
                 Mention(
