@@ -546,3 +546,35 @@ def test_an_organisation_name_runs_on_to_its_aim() -> None:
     blocks = ["Titre", "L'ONG Basmat pour la protection des enfants, basée à Idlib, a ouvert une école."]
     result = run(blocks, [(1, "Basmat", "ORG")])
     assert "Basmat pour la protection des enfants" in names(result)
+
+
+# discovery-15 (reproductions on invented sentences of what tests/gold/holdout5 showed)
+
+
+@pytest.mark.parametrize(
+    ("block", "span", "label"),
+    [
+        ("Chargé de la logistique, le convoi est reparti vers Damas.", "Chargé", "LOC"),
+        ("Filmer les décombres reste interdit aux journalistes.", "Filmer", "MISC"),
+        ("Dénonçant la trêve, les rebelles ont repris leurs tirs.", "Dénonçant", "ORG"),
+        ("Les fûts ont été embarqués sur le cargo norvégien Taiga Star.", "Taiga Star", "ORG"),
+        ("Le prix du blé a doublé au Moyen-Orient cette année.", "Moyen-Orient", "LOC"),
+    ],
+)
+def test_verb_forms_ships_and_world_regions_are_not_entities(block: str, span: str, label: str) -> None:
+    result = run(["Titre", block], [(1, span, label)])
+    assert not result.discovered, result.discovered
+
+
+@pytest.mark.parametrize("head", ["port de", "base navale de"])
+def test_a_known_town_after_a_port_or_naval_base_head_is_the_site(head: str) -> None:
+    blocks = ["Titre", f"Un navire a accosté dans le {head} Raqa, puis a rejoint Damas."]
+    result = run(blocks, [])
+    assert any(n.lower() == f"{head} raqa" for n in names(result)), names(result)
+    assert "raqa" not in slugs(result)
+
+
+def test_a_hotel_keeps_its_head() -> None:
+    blocks = ["Titre", "Les rebelles ont miné l'hôtel Baron, dans le centre d'Alep."]
+    result = run(blocks, [(1, "Baron", "LOC")])
+    assert "hôtel Baron" in names(result), names(result)

@@ -68,6 +68,14 @@ REMOVED = [
     ("Tous les commentaires", "commentaires"),
     ("Cliquez pour imprimer (ouvre dans une nouvelle fenêtre)", "partage"),
     ("Cet article vous a plu ? Partagez-le avec vos proches", "partage"),
+    # added with rules 2026-11-26.4 (invented wordings, not those of tests/gold/holdout5)
+    ("Le marché de Douma au petit matin (Archives Hussam Ali)", "legende-creditee"),
+    ("Une file d'attente devant la boulangerie. (Images Rami Saad / SMART)", "legende-creditee"),
+    ("Les ruines du souk, en 2016 (Layla Naasan pour Enab Baladi)", "legende-creditee"),
+    ("Commentaires des lecteurs (12)", "commentaires"),
+    ("➤ DÉCRYPTAGE : pourquoi la trêve ne tient pas", "lire-aussi"),
+    ("★ LES CLÉS DU CONFLIT : dix ans de guerre en cartes", "lire-aussi"),
+    ("ÉCLAIRAGE - Les tribus arabes de la vallée de l'Euphrate", "lire-aussi"),
     # lire-aussi: teasers
     ("Lire aussi : Idleb, l'ultime bastion rebelle", "lire-aussi"),
     ("À lire aussi - Le Conseil de sécurité se réunit en urgence", "lire-aussi"),
@@ -149,6 +157,10 @@ KEPT = [
     "Cliquez sur le bouton rouge, disaient les instructeurs aux recrues du régime.",
     "Les réactions internationales se sont multipliées après le bombardement.",
     "Notre dossier est complet, a assuré l'avocat des familles devant le tribunal de Coblence.",
+    "Le cessez-le-feu a été négocié par les deux parrains du processus (Russie / Turquie).",
+    "L'attaque a été revendiquée par le groupe jihadiste (Hayat Tahrir al-Cham).",
+    "Le ministre a été reçu par le président du Parlement (Assemblée du peuple).",
+    "AFP - Le régime a repris trois villages, selon l'Observatoire syrien des droits de l'homme (OSDH).",
 ]
 
 

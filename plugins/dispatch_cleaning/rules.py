@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from typing import NamedTuple
 
-RULES_VERSION = "2026-11-26.3"  # bump when a rule changes: the per-dispatch cache keys on it
+RULES_VERSION = "2026-11-26.4"  # bump when a rule changes: the per-dispatch cache keys on it
 
 # Agencies and sources that sign photos in scraped French copy.
 AGENCY = (
@@ -34,6 +34,15 @@ MONTH = (
     r"(?:janvier|février|fevrier|mars|avril|mai|juin|juillet|août|aout|septembre|octobre"
     r"|novembre|décembre|decembre)"
 )
+# Pictograms that sites put before a teaser: arrows, mathematical and technical signs, shapes,
+# dingbats, emoji.
+PICTOGRAM = "[\u2190-\u2bff\U0001f300-\U0001faff+*•·]"
+# Words that announce a credit inside brackets, and what joins a photographer to a source.
+CREDIT_CUE = (
+    r"(?:[Pp]hotos?|[Ii]mages?|[Aa]rchives?|[Ii]llustration|[Pp]h\.|[Cc]lichés?"
+    r"|[Cc]rédits?(?:\s+photo)?)"
+)
+CREDIT_JOIN = r"(?:/|\bvia\b|\bpour\b(?:\s+l['’])?)"
 SIGNED_CREDIT = rf"(?:©\s*)?{AGENCY}(?:\s*/\s*Archives)?(?:\s+\d{{4}})?\s*[./\-–—|:]\s*{NAME}"
 
 
@@ -122,10 +131,12 @@ RULES: tuple[Rule, ...] = (
             rf".{{8,300}}?\s\((?:\s*©\s*{NAME}|\s*(?:[Pp]hotos?\s*:?\s*)?(?:{AGENCY}|[A-Z]{{2,8}}|[a-z]{{2,5}}))"
             rf"\s*/\s*(?:{NAME}|{AGENCY})\s*\)\s*\.?",
             rf".{{8,300}}?\s\(\s*{NAME}\s+via\s+(?:{AGENCY}|[A-Z]{{2,8}})\s*\)\s*\.?",
-            # announced by « photo », « Ph. », « cliché »: any « Name / source », « Name pour X »
-            rf".{{8,300}}?\s\(\s*(?:[Pp]hotos?|[Pp]h\.|[Cc]lichés?|[Cc]rédits?(?:\s+photo)?)\s*:?\s*{NAME}"
-            rf"\s*(?:/|\bvia\b|\bpour\b(?:\s+l['’])?)\s*(?:{NAME}|{AGENCY}|[A-Za-z]{{2,8}})\s*\)\s*\.?",
-            rf".{{8,300}}?\s\(\s*{NAME}\s+pour\s+(?:l['’]\s*)?(?:{AGENCY}|[A-Z]{{2,8}})\s*\)\s*\.?",
+            # announced by « photo », « image », « archives », « Ph. », « cliché »: a name alone or
+            # any « Name / source », « Name pour X » (« (Archives Lina Haddad) »)
+            rf".{{8,300}}?\s\(\s*{CREDIT_CUE}\s*:?\s*{NAME}"
+            rf"(?:\s*{CREDIT_JOIN}\s*(?:{NAME}|{AGENCY}|[A-Za-z]{{2,8}}))?\s*\)\s*\.?",
+            # « (Name pour Source) », the source a name too (« (Aram Sido pour Rudaw TV) »)
+            rf".{{8,300}}?\s\(\s*{NAME}\s+pour\s+(?:l['’]\s*)?(?:{AGENCY}|[A-Z]{{2,8}}|{NAME})\s*\)\s*\.?",
             rf".{{8,300}}?\s\(\s*(?:{AGENCY}|[A-Z]{{2,8}})\s*/\s*(?:handout|[a-z]{{2,8}})\s*\)\s*\.?",
             # a caption announced as such (« Légende : … », « Cliché : … », « Sur la photo : … »)
             r"(?:Légende|LÉGENDE|Cliché|Sur\s+la\s+photo|Sur\s+cette\s+photo|En\s+photo|Notre\s+photo"
@@ -161,8 +172,12 @@ RULES: tuple[Rule, ...] = (
             r"(?:À|A)?\s*lire\s+(?:aussi|également|encore)\b.*",
             r"(?:Lire|Voir)\s+(?:aussi|également|notre\s+article|notre\s+dossier)\s*(?:[:>»\-–—.…]|$).*",
             r"(?:Lire|Voir)\s+la\s+suite\s*(?:[:>»\-–—.…]\s*)?",
+            # a rubric in capitals, after a pictogram or not (« ⊕ EXPLICATIONS : … »)
+            rf"(?:{PICTOGRAM}\s*)?"
             r"(?-i:VIDÉO|VIDEO|VIDÉOS|PHOTOS?|EN\s+IMAGES|INFOGRAPHIE|EN\s+DIRECT|DIRECT|REPORTAGE|DOSSIER"
-            r"|ENQUÊTE|CARTE|DÉCRYPTAGE|ANALYSE|TÉMOIGNAGES?|ENTRETIEN|REPLAY|PODCAST)"
+            r"|ENQUÊTE|CARTE|DÉCRYPTAGE|ANALYSE|TÉMOIGNAGES?|ENTRETIEN|REPLAY|PODCAST|EXPLICATIONS?"
+            r"|ÉCLAIRAGE|EXCLUSIF|CHRONOLOGIE|PORTRAIT|TRIBUNE|ÉDITO|FOCUS|INTERVIEW|RÉCIT|REPÈRES"
+            r"|CONTEXTE|ZOOM|GRAND\s+FORMAT|FACT-CHECK|VRAI\s+OU\s+FAUX|DOCUMENTAIRE|DIAPORAMA)"
             r"\s*(?:[:\-–—>».|]|>>|//).*",
             r"(?:Vidéo|Photos|Infographie|Carte|Podcast)\s*[:\-–—]\s*.{3,200}",
             r"(?:À|A)\s+(?:voir|écouter|découvrir|relire)\s+(?:aussi|également|encore)\b.*",
@@ -174,6 +189,8 @@ RULES: tuple[Rule, ...] = (
             r"(?:Découvrez|Retrouvez)\s+(?:aussi|également|notre|nos|tous|toutes|l'ensemble)\b.{0,120}",
             r"(?:Notre|Nos)\s+(?:dossier|dossiers|direct|synthèse)\s*(?:[:\-–—>»]|>>|$).{0,100}",
             r"(?:>>|»|→|►|▶|▸|➜|➔).{3,200}",
+            # any heading in capitals after a pictogram (« ✚ LE POINT : … »)
+            rf"{PICTOGRAM}\s*(?-i:[A-ZÀ-ÝŒ][A-ZÀ-ÝŒ'’ -]{{3,40}})\s*(?:[:\-–—>».|]|>>|//).{{3,200}}",
             r"(?:Plus\s+d'infos|En\s+savoir\s+plus)\s*(?:[:\-–—>»]|>>|$).*",
         ),
         max_words=35,
@@ -232,6 +249,8 @@ RULES: tuple[Rule, ...] = (
             r"(?:Voir|Lire)\s+les\s+(?:réactions|commentaires)(?:\s*\(\d+\))?\s*[.!:]?",
             r"(?:Rejoindre|Rejoignez)\s+(?:la\s+discussion|le\s+débat)(?:\s*\(\d+\))?\s*[.!:]?",
             r"Participer\s+(?:au\s+débat|à\s+la\s+discussion)(?:\s*\(\d+\))?\s*[.!:]?",
+            r"(?:Réactions?|Commentaires?|Avis|Messages?)\s+(?:des|de\s+nos)\s+(?:internautes|lecteurs"
+            r"|lectrices|abonnés|utilisateurs)(?:\s*\(\d+\))?\s*[.!:]?",
         ),
         max_words=10,
         forced_by="sample corpus (« Commenter », « 0 commentaire »)",

@@ -53,6 +53,7 @@ from .vocabulary import (
     PLACE_AFTER,
     PLACE_CUES,
     PLATFORMS,
+    VESSELS,
     SITE_HEADS,
     SPEECH_VERBS,
     TITLES,
@@ -61,7 +62,7 @@ from .vocabulary import (
 
 logger = logging.getLogger(__name__)
 
-VERSION = "discovery-14"
+VERSION = "discovery-15"
 # Below this many words per worker, forking processes costs more than it saves (measured on
 # content/dispatches, see docs/tagging.md): one process then tags the whole batch.
 MIN_WORDS_PER_PROCESS = 40_000
@@ -503,6 +504,8 @@ def _one_span(block: int, start: int, end: int, label: str, state: _Dispatch) ->
         return  # « Crédit immobilier et prêts bancaires restent… »: a common noun phrase
     if _common_word_opening(text, s, name, state.blocks):
         return  # « Séisme : … » where the dispatch also writes « séisme »
+    if " " not in name and _opens_sentence(text, s) and _VERB_OPENING.match(text[s : s + 60].lower()):
+        return  # « Crédité d'une dizaine d'opérations, … »: a verb form, not a name
     if group == "acteur" and kind == "organisation":
         purpose = _PURPOSE_AFTER.match(text, e)
         if purpose:  # « Nour al-Fourat » + « pour le déminage »: French NGOs name their aim
@@ -620,6 +623,8 @@ def _rejected(name: str, before: str, after: str, gazetteer: Gazetteer) -> bool:
         return True  # « Huit Syriens » opening a sentence: a number of people
     if len(words) == 1 and _DEMONYM_PERSON.search(before[-6:]) and _DEMONYM_SINGULAR.search(key):
         return True  # « le Mexicain Santiago Oñate-Laborde »: a nationality, not a name
+    if _VESSEL_BEFORE.search(before[-40:]):
+        return True  # « à bord du navire Cape Ray »: ships are not entities
     if any(_MODEL_CODE.match(t) for t in name.split()) or _YEAR.search(name):
         return True  # « Soukhoï Su-22 », « F-16 »: aircraft and weapons; « Coupe du monde 2018 »
     return False
@@ -646,6 +651,18 @@ _NUMBER_WORDS = frozenset(
 )
 _DEMONYM_BEFORE = re.compile(
     rf"(?:^|\s)(?:le|la|l'|un|une)\s+[A-ZÉÈ][a-zéèëï]+(?:{_SINGULAR_ENDINGS}|aine)\s+$"
+)
+# « à bord du navire Cape Ray », « le cargo danois Ark Futura »: a ship's name
+_VESSEL_BEFORE = re.compile(
+    rf"(?:^|\s)(?:{_alternation(VESSELS.words)})(?:\s+[a-zà-ÿ]+)?\s+$", re.I
+)
+# A sentence that opens on a verb form (« Crédité d'une dizaine… », « Photographier les rotors… »,
+# « Commentant la suspension… »): a participle before « de / par / à », an infinitive or a
+# present participle before an article or a preposition
+_VERB_OPENING = re.compile(
+    r"(?:[a-zà-ÿ]{3,}(?:é|ée|és|ées)\s+(?:d['’]|de\s|du\s|des\s|par\s|à\s|au\s|aux\s)"
+    r"|[a-zà-ÿ]{3,}(?:er|ir|re|ant)\s+(?:les?\s|la\s|l['’]|une?\s|des\s|du\s|de\s|d['’]|à\s"
+    r"|au\s|aux\s|sur\s|dans\s|en\s|ses\s|son\s|sa\s|leurs?\s|ce\s|cette\s|ces\s))"
 )
 _MODEL_CODE = re.compile(r"^[A-Za-zÀ-ÿ]{1,4}-\d{1,3}[A-Za-z]?$")
 _YEAR = re.compile(r"\b(?:19|20)\d\d\b")

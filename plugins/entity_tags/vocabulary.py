@@ -497,6 +497,10 @@ SITE_HEADS = WordList(
         "temple",
         "base aérienne",
         "base militaire",
+        "base navale",
+        "port",
+        "port militaire",
+        "hôtel",
         "base",
         "aéroport",
         "aéroport militaire",
@@ -1113,7 +1117,21 @@ NOT_NAMES = WordList(
         "iliouchine",
         # drugs named by their brand (« le trafic de Captagon », holdout4 n015)
         "captagon",
+        # regions of the world, never annotated (« au Proche-Orient », holdout4 n015)
+        "proche-orient",
+        "moyen-orient",
+        "maghreb",
+        "machrek",
     ),
+)
+
+VESSELS = WordList(
+    "navires",
+    "Nouns before a ship's name (« à bord du navire Cape Ray », holdout5 p016): ship names are "
+    "never entities in the gold set.",
+    ("navire", "cargo", "bateau", "porte-avions", "porte-hélicoptères", "frégate", "destroyer",
+     "pétrolier", "tanker", "ferry", "sous-marin", "croiseur", "paquebot", "chalutier",
+     "remorqueur", "corvette", "vraquier", "porte-conteneurs", "navire-hôpital", "yacht"),
 )
 
 PLATFORMS = WordList(
