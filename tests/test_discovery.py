@@ -578,3 +578,25 @@ def test_a_hotel_keeps_its_head() -> None:
     blocks = ["Titre", "Les rebelles ont miné l'hôtel Baron, dans le centre d'Alep."]
     result = run(blocks, [(1, "Baron", "LOC")])
     assert "hôtel Baron" in names(result), names(result)
+
+
+# discovery-16 (reproductions on invented sentences of what tests/gold/holdout6 showed)
+
+
+def test_a_kunya_is_a_whole_name_and_a_nickname_after_a_name_is_not_another_person() -> None:
+    blocks = [
+        "Titre",
+        "« L'eau est coupée depuis lundi », a raconté Oum Rami, une infirmière du quartier.",
+        "Le chef du groupe, Samir Haddad, dit Abou Firas, a été tué.",
+    ]
+    result = run(blocks, [(1, "Oum Rami", "LOC"), (2, "Abou Firas", "PER")])
+    groups = {d.name: d.group for d in result.discovered}
+    assert groups.get("Oum Rami") == "acteur", groups
+    assert "Abou Firas" not in groups
+
+
+def test_a_ministry_named_by_its_country_and_portfolio_is_one_organisation() -> None:
+    blocks = ["Titre", "Le ministère libanais de l'Energie a démenti, comme le ministère syrien des Affaires étrangères."]
+    result = run(blocks, [(1, "Energie", "ORG")])
+    assert {"Ministère libanais de l'Energie", "Ministère syrien des Affaires étrangères"} <= names(result)
+    assert "Energie" not in names(result)

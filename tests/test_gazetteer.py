@@ -106,6 +106,8 @@ def test_real_gazetteer_is_big_enough(gazetteer) -> None:
         ("tenus par le régime", "gouvernement-syrien"),
         ("avions du régime", "armee-syrienne"),
         ("marine russe", "armee-russe"),
+        ("soldats libanais", "armee-libanaise"),
+        ("défense antiaérienne syrienne", "armee-syrienne"),
     ],
 )
 def test_real_gazetteer_merges_variants(gazetteer, written: str, slug: str) -> None:

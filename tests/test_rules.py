@@ -76,6 +76,12 @@ REMOVED = [
     ("➤ DÉCRYPTAGE : pourquoi la trêve ne tient pas", "lire-aussi"),
     ("★ LES CLÉS DU CONFLIT : dix ans de guerre en cartes", "lire-aussi"),
     ("ÉCLAIRAGE - Les tribus arabes de la vallée de l'Euphrate", "lire-aussi"),
+    # added with rules 2026-11-26.5 (invented wordings, not those of tests/gold/holdout6)
+    ("Les reconstructions de Homs, notre grand format en cinq épisodes (2/5)", "ligne-orpheline"),
+    ("Un checkpoint à l'entrée de Douma (cliché fourni par le comité local)", "ligne-orpheline"),
+    ("Erratum : une version antérieure de cette dépêche indiquait un bilan de 12 morts.", "abonnes"),
+    ("Il vous reste 40 % de cet article à découvrir.", "abonnes"),
+    ("Chargement des réactions en cours…", "commentaires"),
     # lire-aussi: teasers
     ("Lire aussi : Idleb, l'ultime bastion rebelle", "lire-aussi"),
     ("À lire aussi - Le Conseil de sécurité se réunit en urgence", "lire-aussi"),
@@ -161,6 +167,8 @@ KEPT = [
     "L'attaque a été revendiquée par le groupe jihadiste (Hayat Tahrir al-Cham).",
     "Le ministre a été reçu par le président du Parlement (Assemblée du peuple).",
     "AFP - Le régime a repris trois villages, selon l'Observatoire syrien des droits de l'homme (OSDH).",
+    "Correction des examens : les enseignants de Raqa attendent leurs salaires depuis trois mois.",
+    "Le bilan s'élève à douze morts, dont trois enfants (selon l'OSDH).",
 ]
 
 

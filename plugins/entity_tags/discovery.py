@@ -62,7 +62,7 @@ from .vocabulary import (
 
 logger = logging.getLogger(__name__)
 
-VERSION = "discovery-15"
+VERSION = "discovery-16"
 # Below this many words per worker, forking processes costs more than it saves (measured on
 # content/dispatches, see docs/tagging.md): one process then tags the whole batch.
 MIN_WORDS_PER_PROCESS = 40_000
@@ -288,6 +288,7 @@ def resolve(
             _one_span(block, claimed[0], claimed[1], label, state)
     _provinces(state)
     _coded_sites(state)
+    _ministries(state)
     _sites_of_known_places(state)
     _coordinate_places(state)
     _learn_acronyms(state)
@@ -476,6 +477,8 @@ def _one_span(block: int, start: int, end: int, label: str, state: _Dispatch) ->
         and not place_cue
     ):
         label = "PER"  # « Munzer Al-Khalil » tagged as a place (000_ed6308b521bfe103)
+    if label != "PER" and _is_kunya(name) and person_cue and not place_cue:
+        label = "PER"  # « Selon un habitant, Abou Haitham, … »: a man known as « father of »
     if label in ("LOC", "MISC", "ORG") and len(content) >= 2 and _DEMONYM_BEFORE.search(before[-30:]):
         label = "PER"  # « dirigés par le Mexicain Santiago Oñate-Laborde »
     if _OPERATION_BEFORE.search(before[-40:]):
@@ -623,6 +626,8 @@ def _rejected(name: str, before: str, after: str, gazetteer: Gazetteer) -> bool:
         return True  # « Huit Syriens » opening a sentence: a number of people
     if len(words) == 1 and _DEMONYM_PERSON.search(before[-6:]) and _DEMONYM_SINGULAR.search(key):
         return True  # « le Mexicain Santiago Oñate-Laborde »: a nationality, not a name
+    if _NICKNAME_BEFORE.search(before[-40:]):
+        return True  # « Essam al-Bouwaydani, dit Abou Hammam »: the nickname of the man named
     if _VESSEL_BEFORE.search(before[-40:]):
         return True  # « à bord du navire Cape Ray »: ships are not entities
     if any(_MODEL_CODE.match(t) for t in name.split()) or _YEAR.search(name):
@@ -656,6 +661,11 @@ _DEMONYM_BEFORE = re.compile(
 _VESSEL_BEFORE = re.compile(
     rf"(?:^|\s)(?:{_alternation(VESSELS.words)})(?:\s+[a-zà-ÿ]+)?\s+$", re.I
 )
+# « Hachem al-Cheikh, dit Abou Jaber », « alias », « surnommé »: a nom de guerre right after the
+# name it belongs to (after a quote, « », dit X » is speech)
+_NICKNAME_BEFORE = re.compile(
+    r"(?-i:[A-ZÀ-Ý][\w'’-]+),\s+(?:dit|dite|alias|surnommée?|connue?\s+sous\s+le\s+nom\s+d['’]?e?)\s+$"
+)
 # A sentence that opens on a verb form (« Crédité d'une dizaine… », « Photographier les rotors… »,
 # « Commentant la suspension… »): a participle before « de / par / à », an infinitive or a
 # present participle before an article or a preposition
@@ -687,8 +697,19 @@ def _strong_person_context(before: str, after: str) -> bool:
     )
 
 
+_KUNYA = re.compile(r"(?:Abou|Abu|Abo|Oum|Umm|Um)\s+[A-ZÀ-Ý][\w'’-]+(?:\s+(?:al-|el-)?[A-ZÀ-Ý][\w'’-]+)?")
+
+
+def _is_kunya(name: str) -> bool:
+    """« Abou Haitham », « Oum Khaled », « Abou Saleh al-Chaïti »: the name many people go by
+    in the reports, a whole name although its first word is a particle."""
+    return _KUNYA.fullmatch(name) is not None
+
+
 def _person_shaped(name: str) -> bool:
     """Two to five capitalised words, none of them an organisation's word."""
+    if _is_kunya(name):
+        return True
     words = canonical.tokens(name)
     content = canonical.content_tokens(name)
     if not 2 <= len(content) <= 5 or any(w in _ORG_WORDS for w in words):
@@ -834,6 +855,32 @@ def _coded_sites(state: _Dispatch) -> None:
                     state.candidates.append(
                         _Candidate(block, s, e, name, "lieu", "site", place_cue=True)
                     )
+
+
+# « le ministère syrien de la Santé », « le ministère arménien des Affaires étrangères »: a
+# country's ministry, named by its nationality and its portfolio (holdout5, holdout6)
+_MINISTRY = re.compile(
+    r"\b[Mm]inistère\s+[a-zà-ÿ]{3,}(?:ien|ienne|ais|aise|ois|oise|ain|aine|and|ande|e|c|que)\s+"
+    r"(?:de\s+la\s+|de\s+l['’]|du\s+|des\s+)[A-ZÀ-Ý][\w'’-]+"
+    r"(?:\s+(?:étrangères|extérieures|intérieures|sociales|religieuses|municipales|islamiques"
+    r"|supérieur|publique|nationale|locale|civile|humanitaires|pétrolières))?"
+)
+
+
+def _ministries(state: _Dispatch) -> None:
+    """A ministry named by its country and portfolio is one organisation; the model tends to
+    cut out the portfolio alone (« Santé », « Pétrole »)."""
+    for block, text in enumerate(state.blocks):
+        for m in _MINISTRY.finditer(text):
+            s, e = m.span()
+            name = canonical.normalise(m.group(0))
+            name = name[:1].upper() + name[1:]
+            if state.overlapping(block, s, e) or state.gazetteer.lookup(name) is not None:
+                continue
+            state.candidates = [
+                c for c in state.candidates if not (c.block == block and c.start < e and s < c.end)
+            ]
+            state.candidates.append(_Candidate(block, s, e, name, "acteur", "organisation"))
 
 
 # Heads after which a known town names a site of its own (« l'aéroport militaire de Tabqa »,
@@ -1076,7 +1123,7 @@ def _finish(state: _Dispatch) -> TagResult:
     long_forms = [
         c
         for c in state.candidates
-        if c.kind == "personne" and len(canonical.content_tokens(c.name)) >= 2
+        if c.kind == "personne" and (len(canonical.content_tokens(c.name)) >= 2 or _is_kunya(c.name))
     ]
     mentions = list(state.known)
     resolved: list[_Candidate] = []
@@ -1085,6 +1132,8 @@ def _finish(state: _Dispatch) -> TagResult:
             resolved.append(c)
             continue
         words = canonical.content_tokens(c.name)
+        if _is_kunya(c.name) and c.kind == "personne":
+            words = canonical.tokens(c.name)  # « Abou Haitham » is a whole name, not a surname
         if len(words) == 1 and _beside_known_place(c, state):
             continue  # « Fouqani » of « Baghouz Fouqani » (content/dispatches/030): a fragment
         if len(words) == 1 and not c.place_cue and c.group == "acteur":
