@@ -600,3 +600,17 @@ def test_a_ministry_named_by_its_country_and_portfolio_is_one_organisation() -> 
     result = run(blocks, [(1, "Energie", "ORG")])
     assert {"Ministère libanais de l'Energie", "Ministère syrien des Affaires étrangères"} <= names(result)
     assert "Energie" not in names(result)
+
+
+# discovery-17 (reproductions on invented sentences of what tests/gold/holdout7 showed)
+
+
+def test_a_participle_opening_before_a_preposition_is_not_a_name() -> None:
+    result = run(["Titre", "Retrouvées depuis le rivage, les épaves ont été photographiées."], [(1, "Retrouvées", "LOC")])
+    assert not result.discovered, result.discovered
+
+
+@pytest.mark.parametrize(("text", "span"), [("la rue Baghdad", "Baghdad"), ("la station gazière d'Arak Sud", "Arak Sud")])
+def test_streets_and_gas_stations_keep_their_head(text: str, span: str) -> None:
+    result = run(["Titre", f"Un obus est tombé sur {text}, selon des témoins."], [(1, span, "LOC")])
+    assert any(n.lower() == text[3:].lower() for n in names(result)), names(result)

@@ -82,6 +82,11 @@ REMOVED = [
     ("Erratum : une version antérieure de cette dépêche indiquait un bilan de 12 morts.", "abonnes"),
     ("Il vous reste 40 % de cet article à découvrir.", "abonnes"),
     ("Chargement des réactions en cours…", "commentaires"),
+    # added with rules 2026-11-26.6 (invented wordings, not those of tests/gold/holdout7)
+    ("Activez le son : votre lecteur vidéo est en pause.", "adresse-au-lecteur"),
+    ("Cet article vous est offert par la rédaction.", "adresse-au-lecteur"),
+    ("Quiz : connaissez-vous les provinces syriennes ?", "adresse-au-lecteur"),
+    ("Rectifié le 3 mai : le convoi comptait 40 camions et non 14, comme indiqué.", "abonnes"),
     # lire-aussi: teasers
     ("Lire aussi : Idleb, l'ultime bastion rebelle", "lire-aussi"),
     ("À lire aussi - Le Conseil de sécurité se réunit en urgence", "lire-aussi"),
@@ -169,6 +174,8 @@ KEPT = [
     "AFP - Le régime a repris trois villages, selon l'Observatoire syrien des droits de l'homme (OSDH).",
     "Correction des examens : les enseignants de Raqa attendent leurs salaires depuis trois mois.",
     "Le bilan s'élève à douze morts, dont trois enfants (selon l'OSDH).",
+    "« Vous n'avez rien vu à Homs », a lancé le commandant aux observateurs de l'ONU.",
+    "Un panneau à l'entrée du camp proclame « Vos enfants sont nos enfants ».",
 ]
 
 

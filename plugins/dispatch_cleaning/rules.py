@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from typing import NamedTuple
 
-RULES_VERSION = "2026-11-26.5"  # bump when a rule changes: the per-dispatch cache keys on it
+RULES_VERSION = "2026-11-26.6"  # bump when a rule changes: the per-dispatch cache keys on it
 
 # Agencies and sources that sign photos in scraped French copy.
 AGENCY = (
@@ -33,6 +33,16 @@ WEEKDAY = r"(?:lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche)"
 MONTH = (
     r"(?:janvier|février|fevrier|mars|avril|mai|juin|juillet|août|aout|septembre|octobre"
     r"|novembre|décembre|decembre)"
+)
+# A speech verb after a quotation (« … ? a lancé le prêtre », « …, dit-elle »)
+SPEECH_AFTER = (
+    r"(?:\b(?:a|ont|avait|avaient)\s+(?:lancé|dit|déclaré|affirmé|ajouté|expliqué|raconté|demandé"
+    r"|souligné|martelé|assuré|confié|indiqué|estimé|répondu|témoigné|crié|prévenu|écrit)\b"
+    r"|-t-(?:il|elle|ils|elles)\b|\b(?:dit|lance|explique|raconte|ajoute|affirme|demande)-(?:il|elle)\b"
+    # an inverted subject after a question or a comma: « ? s'interrogent les familles »
+    r"|[?!,]\s*(?:s['’])?(?:interroge|demande|lance|di|témoigne|confie|estime|assure|répète|explique"
+    r"|raconte|ajoute|affirme|résume|souligne|tranche)(?:nt|s|t)?\s+(?:l[ea]\s|l['’]|les\s|un\s|une\s"
+    r"|des\s|son\s|sa\s|ses\s|leurs?\s|[A-ZÀ-Ý]))"
 )
 # Pictograms that sites put before a teaser: arrows, mathematical and technical signs, shapes,
 # dingbats, emoji.
@@ -313,7 +323,8 @@ RULES: tuple[Rule, ...] = (
             r"(?:La\s+suite\s+(?:de\s+cet\s+article\s+)?est\s+réservée\s+aux\s+abonnés).{0,60}",
             # a note of the web page about an earlier version (« Rectificatif : une précédente
             # version de cet article… », holdout6 q002)
-            r"(?:Rectificatif|Erratum|Correctif|Correction|Précision\s+de\s+la\s+rédaction)\s*(?:\(.{0,30}\))?\s*:"
+            r"(?:(?:Rectificatif|Erratum|Correctif|Correction|Précision\s+de\s+la\s+rédaction)\s*(?:\(.{0,30}\))?"
+            r"|(?:Corrigé|Rectifié|Corrigée|Rectifiée)\s+le\s+.{3,30}?)\s*:"
             r".{0,160}(?:version|article|dépêche|erreur|indiqu|écrit|mentionn|corrig|situ).{0,160}",
             r"(?:Temps\s+de\s+)?lecture\s*:?\s*\d+\s*(?:min|minutes?)\.?",
             r"(?:🔊\s*)?(?:Version\s+audio|Écouter\s+la\s+version\s+audio|Lecture\s+audio)\b.{0,80}",
@@ -363,6 +374,25 @@ RULES: tuple[Rule, ...] = (
         ),
         max_words=8,
         forced_by="general: « (Avec AFP) », « Source : AFP » lines of republished copy",
+    ),
+    Rule(
+        name="adresse-au-lecteur",
+        label="Message du site à son lecteur",
+        reason=(
+            "Agency copy never speaks to its reader: a short line that says « vous », « votre » "
+            "or « vos » outside a quotation is the web page addressing its visitor (player, "
+            "ad-blocker, paywall, poll and gift notices). Measured: 52 debris lines and no body "
+            "line of the gold sets and content/dispatches say it outside quotes."
+        ),
+        patterns=(
+            # not reported speech without quotation marks (« …, avez-vous oublié ? a lancé le
+            # prêtre »): a speech verb after the words says someone else is speaking
+            rf"(?!.*{SPEECH_AFTER})"
+            r"(?:[^«“\"]|«[^»]*»|“[^”]*”|\"[^\"]*\")*?(?<![\w'’])(?:vous|votre|vos)(?![\w'’-]).*",
+        ),
+        max_words=30,
+        forced_by="tests/gold/holdout7 r008, r009, r011, r022, r031 (« Votre navigateur ne prend pas "
+        "en charge… », « Vous utilisez un bloqueur… »), after its blind score",
     ),
     Rule(
         name="ligne-orpheline",

@@ -62,7 +62,7 @@ from .vocabulary import (
 
 logger = logging.getLogger(__name__)
 
-VERSION = "discovery-16"
+VERSION = "discovery-17"
 # Below this many words per worker, forking processes costs more than it saves (measured on
 # content/dispatches, see docs/tagging.md): one process then tags the whole batch.
 MIN_WORDS_PER_PROCESS = 40_000
@@ -670,7 +670,8 @@ _NICKNAME_BEFORE = re.compile(
 # « Commentant la suspension… »): a participle before « de / par / à », an infinitive or a
 # present participle before an article or a preposition
 _VERB_OPENING = re.compile(
-    r"(?:[a-zà-ÿ]{3,}(?:é|ée|és|ées)\s+(?:d['’]|de\s|du\s|des\s|par\s|à\s|au\s|aux\s)"
+    r"(?:[a-zà-ÿ]{3,}(?:é|ée|és|ées)\s+(?:d['’]|de\s|du\s|des\s|par\s|à\s|au\s|aux\s|depuis\s"
+    r"|dans\s|sur\s|lors\s|pendant\s|grâce\s|avec\s|pour\s)"
     r"|[a-zà-ÿ]{3,}(?:er|ir|re|ant)\s+(?:les?\s|la\s|l['’]|une?\s|des\s|du\s|de\s|d['’]|à\s"
     r"|au\s|aux\s|sur\s|dans\s|en\s|ses\s|son\s|sa\s|leurs?\s|ce\s|cette\s|ces\s))"
 )
@@ -888,7 +889,7 @@ def _ministries(state: _Dispatch) -> None:
 # named after a town more loosely (« la route de Damas »).
 _KNOWN_SITE_HEADS = tuple(
     h for h in _SITE_HEADS
-    if h.split()[0] not in {"route", "pont", "place", "passage", "marche", "souk", "hopital",
+    if h.split()[0] not in {"route", "rue", "avenue", "boulevard", "pont", "place", "passage", "marche", "souk", "hopital",
                             "universite", "stade", "rond-point", "ecole", "academie", "usine"}
 )
 
