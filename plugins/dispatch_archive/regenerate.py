@@ -27,7 +27,7 @@ from .pages import build_jobs
 from .periods import period_prefixes, shape
 from .pipeline import Cache, Failure, Record, is_dispatch, process
 from .render import make_environment, render_job, write_if_changed
-from .site import GROUP_DIRS, Site, Tally, build_site
+from .site import GROUP_DIRS, Site, Tally, build_site, card
 
 logger = logging.getLogger(__name__)
 
@@ -148,6 +148,11 @@ class Resident:
         # Load the model now (a full build answered from the cache never did), so the first
         # edit does not pay for it.
         self.tagger.tag_many([("Titre", ["Le texte."])])
+        site = self.build.site
+        assert site is not None
+        for i in range(len(site.dispatches)):  # cards are made in the render workers: make them here
+            card(site, i)
+        self._keep_cards(site)
         for name in self.env.list_templates():  # compile the templates now, not at the first edit
             if name.endswith((".html", ".xml")):
                 self.env.get_template(name)
@@ -161,21 +166,30 @@ class Resident:
             save_manifest(self.build.cache_dir / MANIFEST_NAME, self.build.manifest, self.build.output_path)
             self.manifest_dirty = False
 
-    def _reuse_cards(self, site: Site) -> list[tuple[Any, ...]]:
-        """Give the new site the cards of dispatches whose record, slug and entities did not
-        change (a card is what listings show; laying out a big entity's listing needs them)."""
-        entity_keys = [_card_entities(site, i) for i in range(len(site.dispatches))]
-        for i, d in enumerate(site.dispatches):
-            old = self.cards.get(d.record["path"])
-            if old is not None and old[0] is d.record and old[1] == d.slug and old[2] == entity_keys[i]:
-                site.cards[i] = old[3]
-        return entity_keys
+    def _reuse_cards(self, site: Site) -> None:
+        """Let the new site take, when a listing asks for it, the card of a dispatch whose
+        record, slug and entities did not change (a card is what listings show; laying out a
+        big entity's listing needs them). Checked on demand: an edit lays out a few hundred
+        cards of a 10,000-dispatch archive, not all of them."""
+        old_cards = self.cards
 
-    def _keep_cards(self, site: Site, entity_keys: list[tuple[Any, ...]]) -> None:
-        self.cards = {
-            site.dispatches[i].record["path"]: (site.dispatches[i].record, site.dispatches[i].slug, entity_keys[i], c)
-            for i, c in site.cards.items()
-        }
+        def source(index: int) -> dict[str, Any] | None:
+            d = site.dispatches[index]
+            old = old_cards.get(d.record["path"])
+            if old is not None and old[0] is d.record and old[1] == d.slug and old[2] == _card_entities(site, index):
+                return old[3]
+            return None
+
+        site.card_source = source
+
+    def _keep_cards(self, site: Site) -> None:
+        """Remember the cards the new site holds, beside the still valid older ones."""
+        alive = {d.record["path"] for d in site.dispatches}
+        cards = {path: entry for path, entry in self.cards.items() if path in alive}
+        for i, c in site.cards.items():
+            d = site.dispatches[i]
+            cards[d.record["path"]] = (d.record, d.slug, _card_entities(site, i), c)
+        self.cards = cards
 
     def poll(self) -> dict[str, Any] | None:
         """Rebuild what changed since the last look; None when nothing did."""
@@ -222,7 +236,7 @@ class Resident:
         alive = {id(r) for r in records}
         self.tallies = {k: v for k, v in self.tallies.items() if k in alive}
         self.build.site = site
-        entity_keys = self._reuse_cards(site)
+        self._reuse_cards(site)
         new = [d for d in site.dispatches if d.record["path"] in {r["path"] for r in outcome.records}]
         touched = before_entities | {s for d in new for s in d.entities}
         per_page = self.build.prepared.dispatch.per_page
@@ -275,7 +289,7 @@ class Resident:
             folder = target.parent
             if folder != self.build.output_path and folder.is_dir() and not any(folder.iterdir()):
                 folder.rmdir()  # an entity's period folder, now empty: a full build has none
-        self._keep_cards(site, entity_keys)
+        self._keep_cards(site)
         return {
             "changed": sorted(stems),
             "read_tag_s": round(read_s, 3),

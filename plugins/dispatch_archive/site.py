@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 import hashlib
 from collections import Counter, defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -95,6 +95,9 @@ class Site:
     # periods.entity_periods memo, by (slug, per_page): the pages, the sitemap and
     # `invoke regenerate` all ask for an entity's periods
     periods: dict[tuple[str, int], Any] = field(default_factory=dict)
+    # Where card() may find a card made for an earlier site model (`invoke regenerate`):
+    # given an index, the card if it still holds, or None
+    card_source: Callable[[int], dict[str, Any] | None] | None = None
 
     def by_group(self, group: str) -> list[EntityPage]:
         """Entity pages of one group, by folded name."""
@@ -183,7 +186,9 @@ def build_site(
             if tallies is not None:
                 tallies[id(d.record)] = (d.record, d.entities, d.counts, frozenset(unknown))
         for slug in d.entities:
-            page = entities.setdefault(slug, EntityPage(known[slug]))
+            page = entities.get(slug)
+            if page is None:  # not setdefault: that would make a page per mention
+                page = entities[slug] = EntityPage(known[slug])
             page.dispatches.append(index)
             page.mentions += d.counts[slug]
     return Site(dispatches, entities, list(failures), gazetteer)
@@ -225,7 +230,11 @@ def card(site: Site, index: int) -> dict[str, Any]:
     """What a listing shows of a dispatch (made once per dispatch: listings repeat it)."""
     cached = site.cards.get(index)
     if cached is None:
-        cached = site.cards[index] = _card(site, index)
+        if site.card_source is not None:
+            cached = site.card_source(index)
+        if cached is None:
+            cached = _card(site, index)
+        site.cards[index] = cached
     return cached
 
 
