@@ -614,3 +614,50 @@ def test_a_participle_opening_before_a_preposition_is_not_a_name() -> None:
 def test_streets_and_gas_stations_keep_their_head(text: str, span: str) -> None:
     result = run(["Titre", f"Un obus est tombé sur {text}, selon des témoins."], [(1, span, "LOC")])
     assert any(n.lower() == text[3:].lower() for n in names(result)), names(result)
+
+
+# discovery-18: the model reads only the blocks where it can find a name the gazetteer did not
+
+
+@pytest.mark.parametrize(
+    ("block", "expected"),
+    [
+        ("Selon l'ONU, des frappes ont visé Idleb et Damas.", False),  # known names, an opener
+        ("Les combats se poursuivent.", False),
+        ("La Syrie affrontera l'Australie en octobre.", True),  # an elided unknown name
+        ("Des tirs ont visé le quartier d'al-Waer.", True),  # a name after a lowercase particle
+        ("Zabadani est encerclée.", True),  # an unknown name opening a sentence
+    ],
+)
+def test_the_model_reads_only_blocks_that_may_name_something_new(block: str, expected: bool) -> None:
+    from entity_tags.discovery import _may_name_more
+
+    covered = [(m.start, m.end) for m in MATCHER.find(block)]
+    assert _may_name_more(block, covered) is expected
+
+
+@pytest.mark.slow
+def test_skipping_blocks_gives_the_tags_of_reading_them_all(gazetteer: Gazetteer) -> None:
+    """On the seed and the tune half, the tags are those the model gives reading every block."""
+    import entity_tags.discovery as discovery
+    from dispatch_cleaning.cleaner import clean
+    from dispatch_cleaning.reader import read_dispatch
+
+    docs = []
+    for path in [SEED, *sorted((ROOT / "tests" / "gold" / "tune").glob("*.txt"))]:
+        cleaned = clean(read_dispatch(path))
+        docs.append((cleaned.title, cleaned.paragraphs))
+    tagger = DiscoveryTagger(gazetteer, workers=1)
+    skipping = tagger.tag_many(docs)
+    original = discovery._may_name_more
+    discovery._may_name_more = lambda text, covered: True
+    try:
+        reading_all = tagger.tag_many(docs)
+    finally:
+        discovery._may_name_more = original
+    assert [sorted(m.slug for m in r.mentions) for r in skipping] == [
+        sorted(m.slug for m in r.mentions) for r in reading_all
+    ]
+    assert [sorted(d.name for d in r.discovered) for r in skipping] == [
+        sorted(d.name for d in r.discovered) for r in reading_all
+    ]

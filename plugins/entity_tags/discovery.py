@@ -62,7 +62,7 @@ from .vocabulary import (
 
 logger = logging.getLogger(__name__)
 
-VERSION = "discovery-17"
+VERSION = "discovery-18"
 # Below this many words per worker, forking processes costs more than it saves (measured on
 # content/dispatches, see docs/tagging.md): one process then tags the whole batch.
 MIN_WORDS_PER_PROCESS = 40_000
@@ -1248,20 +1248,32 @@ class DiscoveryTagger(Tagger):
         return self.tag_many([(title, paragraphs)])[0]
 
     def tag_many(self, docs: Sequence[tuple[str, Sequence[str]]]) -> list[TagResult]:
-        """Tag many dispatches (title, paragraphs) in order, the model reading them together."""
+        """Tag many dispatches (title, paragraphs) in order, the model reading them together.
+
+        The model reads only the blocks where it can find something the gazetteer did not:
+        a block whose every capitalised word lies inside a gazetteer mention, or opens a
+        sentence as a common word (« Selon », « Les »), names nothing new.
+        """
         all_blocks = [[title, *paragraphs] for title, paragraphs in docs]
-        texts = [text for blocks in all_blocks for text in blocks]
+        known = [self.matcher.find_all(blocks) for blocks in all_blocks]
+        texts: list[str] = []
+        for blocks, mentions in zip(all_blocks, known):
+            covered: dict[int, list[tuple[int, int]]] = defaultdict(list)
+            for m in mentions:
+                covered[m.block].append((m.start, m.end))
+            texts.extend(
+                text if _may_name_more(text, covered[number]) else ""
+                for number, text in enumerate(blocks)
+            )
         spans = self.spans(texts)
         results: list[TagResult] = []
         position = 0
-        for blocks in all_blocks:
+        for blocks, mentions in zip(all_blocks, known):
             found: list[Span] = []
             for number in range(len(blocks)):
                 found.extend((number, s, e, label) for s, e, label in spans[position + number])
             position += len(blocks)
-            results.append(
-                resolve(blocks, self.matcher.find_all(blocks), found, self.gazetteer, self.matcher)
-            )
+            results.append(resolve(blocks, mentions, found, self.gazetteer, self.matcher))
         return results
 
     def processes_for(self, texts: Sequence[str]) -> int:
@@ -1289,6 +1301,37 @@ class DiscoveryTagger(Tagger):
         finally:
             _FORKED_NLP = None
         return [spans for part in parts for spans in part]
+
+
+# A capitalised word or an acronym, and the common words that open French sentences
+_CAPITALISED = re.compile(r"(?<!\w)[A-ZÀ-ÝŒ][\w'’-]*")
+_OPENERS = frozenset(
+    fold(w)
+    for w in (
+        "le la les l un une des du de d au aux ce cet cette ces il elle ils elles on nous selon "
+        "dans depuis après avant pendant lors mais et ou or donc puis alors ainsi enfin pour par "
+        "sur sous vers avec sans entre contre malgré parmi plus moins quelque quelques plusieurs "
+        "certains certaines chaque aucun aucune tous toutes tout toute cela ceci celui celle "
+        "ceux celles qui que quand si lorsque comme leur leurs son sa ses notre nos votre vos "
+        "en à a y ne n c s qu j m t jusqu lundi mardi mercredi jeudi vendredi samedi dimanche "
+        "mi fin début aujourd hier demain outre dès face près loin là ici deux trois quatre cinq "
+        "six sept huit neuf dix cent mille"
+    ).split()
+)
+
+
+def _may_name_more(text: str, covered: Sequence[tuple[int, int]]) -> bool:
+    """True when text holds a capitalised word that no gazetteer mention covers and that is
+    not a common word opening a sentence: a name the model may find."""
+    for m in _CAPITALISED.finditer(text):
+        start = m.start()
+        if any(s <= start < e for s, e in covered):
+            continue
+        word = m.group(0).split("'")[0].split("’")[0]
+        if fold(word) in _OPENERS and _opens_sentence(text, start):
+            continue
+        return True
+    return False
 
 
 _FORKED_NLP: Any = None  # the model a forked worker inherits
