@@ -661,3 +661,8 @@ def test_skipping_blocks_gives_the_tags_of_reading_them_all(gazetteer: Gazetteer
     assert [sorted(d.name for d in r.discovered) for r in skipping] == [
         sorted(d.name for d in r.discovered) for r in reading_all
     ]
+
+
+def test_a_participle_opening_before_a_coordination_is_not_a_name() -> None:
+    result = run(["Titre", "Saccagées et brûlées, les écoles du village sont fermées."], [(1, "Saccagées", "LOC")])
+    assert not result.discovered, result.discovered

@@ -77,7 +77,8 @@ REMOVED = [
     ("★ LES CLÉS DU CONFLIT : dix ans de guerre en cartes", "lire-aussi"),
     ("ÉCLAIRAGE - Les tribus arabes de la vallée de l'Euphrate", "lire-aussi"),
     # added with rules 2026-11-26.5 (invented wordings, not those of tests/gold/holdout6)
-    ("Les reconstructions de Homs, notre grand format en cinq épisodes (2/5)", "ligne-orpheline"),
+    ("Les reconstructions de Homs, notre grand format en cinq épisodes (2/5)", "promotion"),
+    ("Les blessés de Douma, cinq ans après (2/5)", "ligne-orpheline"),
     ("Un checkpoint à l'entrée de Douma (cliché fourni par le comité local)", "ligne-orpheline"),
     ("Erratum : une version antérieure de cette dépêche indiquait un bilan de 12 morts.", "abonnes"),
     ("Il vous reste 40 % de cet article à découvrir.", "abonnes"),
@@ -87,6 +88,12 @@ REMOVED = [
     ("Cet article vous est offert par la rédaction.", "adresse-au-lecteur"),
     ("Quiz : connaissez-vous les provinces syriennes ?", "adresse-au-lecteur"),
     ("Rectifié le 3 mai : le convoi comptait 40 camions et non 14, comme indiqué.", "abonnes"),
+    # added with rules 2026-11-26.7 (invented wordings, not those of tests/gold/holdout8 and 9)
+    ("🎧 Écouter l'épisode 12 : les exilés de Yarmouk", "promotion"),
+    ("Palmyre, la cité des colonnes, dans notre série « Patrimoines blessés »", "promotion"),
+    ("Qui dirige vraiment Idleb ? (notre décryptage)", "ligne-orpheline"),
+    ("Suivre le sujet « Réfugiés »", "partage"),
+    ("Âmes sensibles s'abstenir : certaines images de cette galerie sont très dures.", "abonnes"),
     # lire-aussi: teasers
     ("Lire aussi : Idleb, l'ultime bastion rebelle", "lire-aussi"),
     ("À lire aussi - Le Conseil de sécurité se réunit en urgence", "lire-aussi"),

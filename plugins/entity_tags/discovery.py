@@ -62,7 +62,7 @@ from .vocabulary import (
 
 logger = logging.getLogger(__name__)
 
-VERSION = "discovery-18"
+VERSION = "discovery-19"
 # Below this many words per worker, forking processes costs more than it saves (measured on
 # content/dispatches, see docs/tagging.md): one process then tags the whole batch.
 MIN_WORDS_PER_PROCESS = 40_000
@@ -671,7 +671,7 @@ _NICKNAME_BEFORE = re.compile(
 # present participle before an article or a preposition
 _VERB_OPENING = re.compile(
     r"(?:[a-zà-ÿ]{3,}(?:é|ée|és|ées)\s+(?:d['’]|de\s|du\s|des\s|par\s|à\s|au\s|aux\s|depuis\s"
-    r"|dans\s|sur\s|lors\s|pendant\s|grâce\s|avec\s|pour\s)"
+    r"|dans\s|sur\s|lors\s|pendant\s|grâce\s|avec\s|pour\s|et\s|ou\s|,)"
     r"|[a-zà-ÿ]{3,}(?:er|ir|re|ant)\s+(?:les?\s|la\s|l['’]|une?\s|des\s|du\s|de\s|d['’]|à\s"
     r"|au\s|aux\s|sur\s|dans\s|en\s|ses\s|son\s|sa\s|leurs?\s|ce\s|cette\s|ces\s))"
 )
