@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import json
 import logging
@@ -150,8 +151,14 @@ class ArchiveBuild:
             if workers == 1:
                 parts = [_render_part(0)]
             else:
-                with multiprocessing.get_context("fork").Pool(workers) as pool:
-                    parts = pool.map(_render_part, range(workers))
+                # This process renders part 0 itself while forked workers render the others:
+                # a worker holds a copy of every page of the archive it touches, so one
+                # fewer worker is one fewer copy. Objects made so far are never collected,
+                # so that no collection writes into (and copies) the pages they share.
+                gc.freeze()
+                with multiprocessing.get_context("fork").Pool(workers - 1) as pool:
+                    others = pool.map_async(_render_part, range(1, workers))
+                    parts = [_render_part(0), *others.get()]
         finally:
             _ACTIVE = None
         manifest: dict[str, str] = {}
