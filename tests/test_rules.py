@@ -79,7 +79,8 @@ REMOVED = [
     # added with rules 2026-11-26.5 (invented wordings, not those of tests/gold/holdout6)
     ("Les reconstructions de Homs, notre grand format en cinq épisodes (2/5)", "promotion"),
     ("Les blessés de Douma, cinq ans après (2/5)", "ligne-orpheline"),
-    ("Un checkpoint à l'entrée de Douma (cliché fourni par le comité local)", "ligne-orpheline"),
+    ("Un checkpoint à l'entrée de Douma (cliché fourni par le comité local)", "legende-creditee"),
+    ("Un checkpoint à l'entrée de Douma (document du comité local)", "ligne-orpheline"),
     ("Erratum : une version antérieure de cette dépêche indiquait un bilan de 12 morts.", "abonnes"),
     ("Il vous reste 40 % de cet article à découvrir.", "abonnes"),
     ("Chargement des réactions en cours…", "commentaires"),
@@ -94,6 +95,11 @@ REMOVED = [
     ("Qui dirige vraiment Idleb ? (notre décryptage)", "ligne-orpheline"),
     ("Suivre le sujet « Réfugiés »", "partage"),
     ("Âmes sensibles s'abstenir : certaines images de cette galerie sont très dures.", "abonnes"),
+    # added with rules 2026-11-26.8 (invented wordings, not those of tests/gold/holdout10 and 11)
+    ("Un marché de Deraa au petit matin. (photo Samer Hallak, AFP)", "legende-creditee"),
+    ("La digue après la crue, jeudi (image envoyée par un habitant)", "legende-creditee"),
+    ("Épisode 7 de notre fil « Reconstruction »", "promotion"),
+    ("Précision : une première version de cet article datait l'attaque de mardi.", "abonnes"),
     # lire-aussi: teasers
     ("Lire aussi : Idleb, l'ultime bastion rebelle", "lire-aussi"),
     ("À lire aussi - Le Conseil de sécurité se réunit en urgence", "lire-aussi"),
@@ -182,6 +188,7 @@ KEPT = [
     "Correction des examens : les enseignants de Raqa attendent leurs salaires depuis trois mois.",
     "Le bilan s'élève à douze morts, dont trois enfants (selon l'OSDH).",
     "« Vous n'avez rien vu à Homs », a lancé le commandant aux observateurs de l'ONU.",
+    "Précision importante, le convoi n'a transporté aucun blessé vers la Turquie.",
     "Un panneau à l'entrée du camp proclame « Vos enfants sont nos enfants ».",
 ]
 

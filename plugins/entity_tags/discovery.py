@@ -63,7 +63,7 @@ from .vocabulary import (
 
 logger = logging.getLogger(__name__)
 
-VERSION = "discovery-19"
+VERSION = "discovery-20"
 # Below this many words per worker, forking processes costs more than it saves (measured on
 # content/dispatches, see docs/tagging.md): one process then tags the whole batch.
 MIN_WORDS_PER_PROCESS = 40_000
@@ -627,6 +627,12 @@ def _rejected(name: str, before: str, after: str, gazetteer: Gazetteer) -> bool:
         return True  # « Huit Syriens » opening a sentence: a number of people
     if len(words) == 1 and _DEMONYM_PERSON.search(before[-6:]) and _DEMONYM_SINGULAR.search(key):
         return True  # « le Mexicain Santiago Oñate-Laborde »: a nationality, not a name
+    if (
+        len(words) == 1
+        and re.search(r"(?:ien|ienne)$", key)
+        and (not before.strip() or before.rstrip()[-1] in ".!?:»")
+    ):
+        return True  # « Irakien d'origine, il… »: a nationality opening a sentence
     if _NICKNAME_BEFORE.search(before[-40:]):
         return True  # « Essam al-Bouwaydani, dit Abou Hammam »: the nickname of the man named
     if _VESSEL_BEFORE.search(before[-40:]):
@@ -638,7 +644,7 @@ def _rejected(name: str, before: str, after: str, gazetteer: Gazetteer) -> bool:
 
 # « le Mexicain », « une Libanaise »: an article, then a demonym used as a noun
 _DEMONYM_PERSON = re.compile(r"(?:^|\s)(?:le|un|du|au|la|une)\s+$", re.I)
-_SINGULAR_ENDINGS = "ien|ienne|ain|ais|aise|ois|oise"  # « Mexicain », « Libanaise »
+_SINGULAR_ENDINGS = "ien|ienne|ain|ais|aise|ois|oise|ique"  # « Mexicain », « Libanaise », « Britannique »
 _DEMONYM_SINGULAR = re.compile(rf"(?:{_SINGULAR_ENDINGS})$")
 # « … pour le déminage, », « … pour la réconciliation des parties en conflit ( »: lowercase
 # words after « pour », up to punctuation, end an organisation's name
