@@ -244,6 +244,13 @@ def process(
     return outcome
 
 
+# Dispatches tagged at once: the model's output for a batch (every mention as an object, then
+# as the dict it is cached as) is held until the batch is stored. At 100,000 dispatches one
+# batch of everything took the build process past 5 GB; batches of this size keep it to what
+# the records need, and a cold build that dies keeps the batches it finished.
+TAG_BATCH = 4000
+
+
 def _tag(outcome: Outcome, tagger: Tagger, cache: Cache) -> None:
     pending: list[tuple[str, Record]] = []
     for record in outcome.records:
@@ -254,8 +261,12 @@ def _tag(outcome: Outcome, tagger: Tagger, cache: Cache) -> None:
         else:
             record["mentions"] = record_mentions(tags["mentions"])
             record["discovered"] = tags["discovered"]
-    if not pending:
-        return
+    for start in range(0, len(pending), TAG_BATCH):
+        _tag_batch(pending[start : start + TAG_BATCH], tagger, cache)
+    outcome.tagged = len(pending)
+
+
+def _tag_batch(pending: Sequence[tuple[str, Record]], tagger: Tagger, cache: Cache) -> None:
     try:
         results = tagger.tag_many([(r["title"], r["paragraphs"]) for _, r in pending])
     except Exception:  # noqa: BLE001 - one dispatch the tagger chokes on never stops the build
@@ -277,7 +288,6 @@ def _tag(outcome: Outcome, tagger: Tagger, cache: Cache) -> None:
         record["mentions"] = record_mentions(tags["mentions"])
         record["discovered"] = tags["discovered"]
         fresh.append((key, tags))
-    outcome.tagged = len(pending)
     cache.put_many(fresh)
 
 
