@@ -21,7 +21,7 @@ from typing import Any
 from entity_tags.gazetteer import Gazetteer, load_gazetteer
 from entity_tags.tagger import Tagger
 
-from .exports import extra_files
+from .exports import extra_jobs
 from .feeds import atom_feed
 from .pages import GROUP_TITLES, PageJob, build_jobs
 from .pipeline import Cache, Outcome, discover, process
@@ -169,18 +169,6 @@ class ArchiveBuild:
             rewritten += part.rewritten
             reused += part.reused
             paths.extend(part.paths)
-        same_dir = previous_dir.resolve() == self.output_path.resolve()
-        for path, data in extra_files(self.site, self.prepared):  # exports, citations, sitemap
-            key = "data:" + hashlib.blake2b(data, digest_size=16).hexdigest()
-            old = previous_dir / path
-            if old_manifest.get(path) == key and old.is_file():
-                if not same_dir:  # same bytes as last time: link, no write, mtime kept
-                    _link(old, self.output_path / path)
-                reused += 1
-            else:
-                rewritten += write_if_changed(self.output_path, path, data)
-            manifest[path] = key
-            paths.append(path)
         save_manifest(manifest_path, manifest, self.output_path)
         self.manifest, self.salt = manifest, salt  # `invoke regenerate` renders from here on
         self.written_paths = sorted(paths)
@@ -344,6 +332,18 @@ def _render_part(part: int) -> _Part:
             out.rewritten += write_if_changed(build.output_path, path, make())
         out.manifest[path] = key
         out.paths.append(path)
+    # Exports, citations and the sitemap: made from their data, then kept when their bytes
+    # are those of the previous build (linked, no write, modification time kept).
+    assert build.site is not None
+    for job_path, make_files in extra_jobs(build.site, build.prepared):
+        if not _mine(job_path, part, workers):
+            continue
+        for path, data in make_files():
+            key = "data:" + hashlib.blake2b(data, digest_size=16).hexdigest()
+            if not keep_previous(path, key):
+                out.rewritten += write_if_changed(build.output_path, path, data)
+            out.manifest[path] = key
+            out.paths.append(path)
     return out
 
 

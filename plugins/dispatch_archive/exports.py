@@ -13,7 +13,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from .citations import bibtex, csl_item, permalink, plain_text
@@ -157,54 +157,88 @@ def entity_record(site: Site, slug: str, siteurl: str, es: EntitySettings) -> di
     }
 
 
-def export_files(
-    site: Site, siteurl: str, sitename: str, es: EntitySettings
-) -> Iterator[tuple[str, bytes]]:
+# A file job: the path it is known by (which decides the worker that makes it) and a maker
+# that returns the files it writes, that path first.
+FileJob = tuple[str, Callable[[], list[tuple[str, bytes]]]]
+
+
+def export_jobs(site: Site, siteurl: str, sitename: str, es: EntitySettings) -> Iterator[FileJob]:
     """donnees/depeches.jsonl, donnees/depeches.csv, donnees/entites.json, one JSON per entity."""
-    records = [dispatch_record(site, i, siteurl, sitename) for i in range(len(site.dispatches))]
-    yield "donnees/depeches.jsonl", jsonl(records)
-    yield "donnees/depeches.csv", csv_table(records)
-    summary: list[dict[str, Any]] = []
-    for slug, page in sorted(site.entities.items()):
-        path = f"donnees/{GROUP_DIRS[page.entity.group]}/{slug}.json"
-        yield path, _json(entity_record(site, slug, siteurl, es))
-        summary.append(
+
+    def table() -> list[tuple[str, bytes]]:
+        records = [dispatch_record(site, i, siteurl, sitename) for i in range(len(site.dispatches))]
+        return [("donnees/depeches.jsonl", jsonl(records)), ("donnees/depeches.csv", csv_table(records))]
+
+    def entity(path: str, slug: str) -> FileJob:
+        return path, lambda: [(path, _json(entity_record(site, slug, siteurl, es)))]
+
+    def summary() -> list[tuple[str, bytes]]:
+        rows = [
             {
                 "slug": slug,
                 "name": page.entity.name,
                 "group": page.entity.group,
                 "kind": page.entity.kind,
                 "dispatch_count": len(page.dispatches),
-                "json": path,
+                "json": f"donnees/{GROUP_DIRS[page.entity.group]}/{slug}.json",
             }
-        )
-    yield "donnees/entites.json", _json(summary)
+            for slug, page in sorted(site.entities.items())
+        ]
+        return [("donnees/entites.json", _json(rows))]
+
+    yield "donnees/depeches.jsonl", table
+    for slug, page in sorted(site.entities.items()):
+        yield entity(f"donnees/{GROUP_DIRS[page.entity.group]}/{slug}.json", slug)
+    yield "donnees/entites.json", summary
 
 
-def citation_files(site: Site, sitename: str, siteurl: str) -> Iterator[tuple[str, bytes]]:
+def citation_jobs(site: Site, sitename: str, siteurl: str) -> Iterator[FileJob]:
     """donnees/citations/SLUG.bib and .json per dispatch, and the whole archive in each format."""
-    entries: list[str] = []
-    items: list[dict[str, Any]] = []
-    for d in site.dispatches:
-        link = permalink(siteurl, d.url)
-        entries.append(bibtex(d, sitename, link))
-        items.append(csl_item(d, sitename, link))
-        yield f"donnees/citations/{d.slug}.bib", entries[-1].encode("utf-8")
-        yield f"donnees/citations/{d.slug}.json", _json([items[-1]])
-    yield "donnees/depeches.bib", "\n".join(entries).encode("utf-8")
-    yield "donnees/depeches.csl.json", _json(items)
+
+    def one(index: int) -> FileJob:
+        d = site.dispatches[index]
+        path = f"donnees/citations/{d.slug}.bib"
+
+        def make() -> list[tuple[str, bytes]]:
+            link = permalink(siteurl, d.url)
+            return [
+                (path, bibtex(d, sitename, link).encode("utf-8")),
+                (f"donnees/citations/{d.slug}.json", _json([csl_item(d, sitename, link)])),
+            ]
+
+        return path, make
+
+    def whole() -> list[tuple[str, bytes]]:
+        links = [permalink(siteurl, d.url) for d in site.dispatches]
+        return [
+            ("donnees/depeches.bib",
+             "\n".join(bibtex(d, sitename, link) for d, link in zip(site.dispatches, links)).encode("utf-8")),
+            ("donnees/depeches.csl.json",
+             _json([csl_item(d, sitename, link) for d, link in zip(site.dispatches, links)])),
+        ]
+
+    for index in range(len(site.dispatches)):
+        yield one(index)
+    yield "donnees/depeches.bib", whole
 
 
-def extra_files(site: Site, prepared: Any) -> Iterator[tuple[str, bytes]]:
-    """Every file of the build that is not rendered from a template, except feeds.
+def extra_jobs(site: Site, prepared: Any) -> Iterator[FileJob]:
+    """Every file of the build that is not rendered from a template, except feeds, as jobs
+    that the render workers share out by path.
 
     ``prepared`` is build.Prepared (settings and the globals the templates see).
     """
     siteurl = str(prepared.site.get("SITEURL") or "")
     sitename = str(prepared.site.get("SITENAME") or "")
-    yield from export_files(site, siteurl, sitename, prepared.entity)
-    yield from citation_files(site, sitename, siteurl)
-    yield "sitemap.xml", sitemap(site, siteurl, prepared.dispatch.per_page)
+    yield from export_jobs(site, siteurl, sitename, prepared.entity)
+    yield from citation_jobs(site, sitename, siteurl)
+    yield "sitemap.xml", lambda: [("sitemap.xml", sitemap(site, siteurl, prepared.dispatch.per_page))]
+
+
+def extra_files(site: Site, prepared: Any) -> Iterator[tuple[str, bytes]]:
+    """Every extra file with its bytes, in one process."""
+    for _path, make in extra_jobs(site, prepared):
+        yield from make()
 
 
 def _json(data: Any) -> bytes:
