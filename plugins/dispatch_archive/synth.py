@@ -1,7 +1,9 @@
 """A deterministic synthetic corpus of raw dispatches in the scraped style, for benchmarks.
 
 Entities come from the gazetteer with a Zipf distribution (a few names everywhere, most rarely),
-dates spread over 2011–2024 with some dispatches undated, some files are .html pages, and every
+and a share of them are names no gazetteer holds (invented people and villages, as in real
+archives, where the model has to find them: tests/gold/README.md counts about a fifth of the
+mentions), dates spread over 2011–2024 with some dispatches undated, some files are .html pages, and every
 file carries the debris real scrapes have: credits, teasers, share lines, repeated paragraphs.
 """
 
@@ -55,6 +57,18 @@ TEASERS = (
 SOURCES = ("AFP", "Reuters", "Sputnik", "RFI", "AP")
 
 
+# Invented names, made of common Syrian given names, family names and place-name heads: the
+# model must find them, as it must find the minor people and villages of real dispatches.
+GIVEN = ("Karim", "Samir", "Nour", "Rami", "Hala", "Omar", "Yasmine", "Fadi", "Lina", "Ziad",
+         "Rana", "Bassel", "Mazen", "Suha", "Tarek", "Widad")
+FAMILY = ("Haddad", "Khoury", "Nasser", "Saleh", "Darwish", "Mansour", "Hamdan", "Qassem",
+          "Rifai", "Sabbagh", "Tarabishi", "Zaidan", "Moussalli", "Jabbour", "Atassi", "Halabi")
+HEADS = ("Tell", "Kafr", "Deir", "Aïn", "Beit", "Jisr", "Khirbet", "Maaret")
+ROOTS = ("Hamra", "Nabi", "Zeita", "Laya", "Rumman", "Sawda", "Basal", "Tuffah", "Jouz",
+         "Kabir", "Saghir", "Qamar")
+UNKNOWN_SHARE = 0.2  # of the actors and places a dispatch names
+
+
 @dataclass(frozen=True)
 class SynthSpec:
     """What to generate."""
@@ -86,8 +100,14 @@ class _Zipf:
         return self.items[min(bisect.bisect(self.cumulative, self.rng.random()), len(self.items) - 1)]
 
 
-def _alias(entity: Entity, rng: random.Random) -> str:
+def _alias(entity: Entity | str, rng: random.Random) -> str:
+    if isinstance(entity, str):
+        return entity  # an invented name has one form
     return rng.choice(entity.aliases) if rng.random() < 0.3 else entity.name
+
+
+def _name(entity: Entity | str) -> str:
+    return entity if isinstance(entity, str) else entity.name
 
 
 def dispatches(gazetteer: Gazetteer, spec: SynthSpec) -> Iterator[tuple[str, str]]:
@@ -98,13 +118,24 @@ def dispatches(gazetteer: Gazetteer, spec: SynthSpec) -> Iterator[tuple[str, str
     rng.shuffle(actors)
     rng.shuffle(places)
     actor_z, place_z = _Zipf(actors, rng), _Zipf(places, rng)
+    people = [f"{g} {f}" for g in GIVEN for f in FAMILY]
+    villages = [f"{h} {r}" for h in HEADS for r in ROOTS]
+    rng.shuffle(people)
+    rng.shuffle(villages)
+
+    def actor() -> Entity | str:
+        return _zipf_pick(people, rng) if rng.random() < UNKNOWN_SHARE else actor_z.draw()
+
+    def place() -> Entity | str:
+        return _zipf_pick(villages, rng) if rng.random() < UNKNOWN_SHARE else place_z.draw()
+
     for i in range(spec.n):
         year = rng.randint(2011, 2024)
         date = f"{year}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}"
-        cast = [actor_z.draw() for _ in range(rng.randint(3, 7))]
-        where = [place_z.draw() for _ in range(rng.randint(2, 5))]
+        cast = [actor() for _ in range(rng.randint(3, 7))]
+        where = [place() for _ in range(rng.randint(2, 5))]
         title = (
-            f"{where[0].name} : {_alias(cast[0], rng)} {rng.choice(VERBS)} {rng.choice(EVENTS)}"
+            f"{_name(where[0])} : {_alias(cast[0], rng)} {rng.choice(VERBS)} {rng.choice(EVENTS)}"
             f" ({i:06d})"
         )
         paragraphs = []
@@ -138,6 +169,11 @@ def dispatches(gazetteer: Gazetteer, spec: SynthSpec) -> Iterator[tuple[str, str
         elif not undated:
             head = f"Date: {date}\n\n"
         yield f"{name}.txt", head + title + "\n\n" + "\n\n".join(blocks) + "\n"
+
+
+def _zipf_pick(items: Sequence[str], rng: random.Random) -> str:
+    """An item drawn with probability about proportional to 1 / rank (a few often, most rarely)."""
+    return items[min(int(len(items) ** rng.random()) - 1, len(items) - 1)]
 
 
 def _html(title: str, blocks: Sequence[str], date: str | None, rng: random.Random) -> str:
