@@ -144,26 +144,37 @@ def _home(site: Site, ds: DispatchSettings, es: EntitySettings) -> PageJob:
     )
 
 
-def _segments(text: str, mentions: list[dict[str, Any]], site: Site) -> list[dict[str, Any]]:
+# A mention as (slug, block, start, end, text, via): records hold RecordMention tuples, which
+# unpack as such; a dict (a record made by hand) is read once into the same shape.
+MentionFields = tuple[str, int, int, int, str, str]
+
+
+def _fields(m: Any) -> MentionFields:
+    if isinstance(m, tuple):
+        return m  # type: ignore[return-value]
+    return (m["slug"], m["block"], m["start"], m["end"], m["text"], m["via"])
+
+
+def _segments(text: str, mentions: list[MentionFields], site: Site) -> list[dict[str, Any]]:
     """Split a block into plain runs and linked mentions, for highlighting."""
     out: list[dict[str, Any]] = []
     at = 0
-    for m in sorted(mentions, key=lambda m: m["start"]):
-        page = site.entities.get(m["slug"])
-        if page is None or m["start"] < at:
+    for slug, _block, start, end, _text, via in sorted(mentions, key=lambda m: m[2]):
+        page = site.entities.get(slug)
+        if page is None or start < at:
             continue
-        if m["start"] > at:
-            out.append({"text": text[at : m["start"]]})
+        if start > at:
+            out.append({"text": text[at:start]})
         out.append(
             {
-                "text": text[m["start"] : m["end"]],
+                "text": text[start:end],
                 "url": page.url,
                 "group": page.entity.group,
                 "name": page.entity.name,
-                "via": m["via"],
+                "via": via,
             }
         )
-        at = m["end"]
+        at = end
     if at < len(text):
         out.append({"text": text[at:]})
     return out
@@ -174,9 +185,10 @@ def _dispatch_pages(site: Site, prune: Prune | None = None) -> Iterator[PageJob]
         if not _keep(prune, d.url):
             continue
         r = d.record
-        by_block: dict[int, list[dict[str, Any]]] = defaultdict(list)
+        by_block: dict[int, list[MentionFields]] = defaultdict(list)
         for m in r.get("mentions", []):
-            by_block[m["block"]].append(m)
+            fields = _fields(m)
+            by_block[fields[1]].append(fields)
         paragraphs = [
             _segments(text, by_block.get(n, []), site) for n, text in enumerate(r["paragraphs"], start=1)
         ]
