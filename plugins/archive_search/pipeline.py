@@ -13,7 +13,6 @@ dispatches only, not the pages, so they fill the cores the page rendering leaves
 
 from __future__ import annotations
 
-import gc
 import logging
 import multiprocessing
 import time
@@ -76,7 +75,6 @@ def build_search(
     result.timings["search_index"] = indexed - started
     child = None
     if whoosh and can_fork():
-        gc.freeze()  # see SearchChild: no collection copies the pages the two share
         child = multiprocessing.get_context("fork").Process(
             target=_whoosh_child, args=(index_dir, settings), name="whoosh")
         child.start()
@@ -117,10 +115,6 @@ class SearchChild:
                  out_dir: Path, settings: SearchSettings,
                  previous_dir: Path | None = None) -> None:
         ctx = multiprocessing.get_context("fork")
-        # Objects made so far are never collected from here on: a collection writes into
-        # every object it visits, and each page it writes to is then copied, in this
-        # process and in the child, which would hold the same archive twice.
-        gc.freeze()
         self._pipe, sending = ctx.Pipe(duplex=False)
         self._process = ctx.Process(
             target=self._run, args=(sending, docs, index_dir, out_dir, settings, previous_dir),

@@ -16,7 +16,6 @@ under 128, one byte each in the records.
 
 from __future__ import annotations
 
-import gc
 import hashlib
 import json
 import logging
@@ -403,7 +402,6 @@ class _Workers:
         self.ids: dict[int, list[int]] = {}
         _FORKED = analyser
         try:
-            gc.freeze()  # the workers share this process's pages: no collection copies them
             self.pool = multiprocessing.get_context("fork").Pool(workers)
         finally:
             _FORKED = None

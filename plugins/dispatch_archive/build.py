@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gc
 import hashlib
 import json
 import logging
@@ -153,9 +152,7 @@ class ArchiveBuild:
             else:
                 # This process renders part 0 itself while forked workers render the others:
                 # a worker holds a copy of every page of the archive it touches, so one
-                # fewer worker is one fewer copy. Objects made so far are never collected,
-                # so that no collection writes into (and copies) the pages they share.
-                gc.freeze()
+                # fewer worker is one fewer copy.
                 with multiprocessing.get_context("fork").Pool(workers - 1) as pool:
                     others = pool.map_async(_render_part, range(1, workers))
                     parts = [_render_part(0), *others.get()]

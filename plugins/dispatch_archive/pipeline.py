@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gc
 import hashlib
 import json
 import logging
@@ -217,7 +216,6 @@ def process(
             slots.append(record)
     items = [(path, root) for _, _, path in misses]
     if workers > 1 and len(items) >= PARALLEL_READ_THRESHOLD:
-        gc.freeze()  # the workers share this process's pages: no collection copies them
         with multiprocessing.get_context("fork").Pool(workers) as pool:
             results = pool.map(_read_one, items, chunksize=64)
     else:

@@ -17,7 +17,6 @@ Stages, per batch of dispatches (title and cleaned paragraphs, block 0 the title
 from __future__ import annotations
 
 import importlib.metadata
-import gc
 import logging
 import multiprocessing
 import re
@@ -1303,7 +1302,6 @@ class DiscoveryTagger(Tagger):
         _FORKED_NLP = nlp
         chunks = _chunks(texts, n_process * 4)
         try:
-            gc.freeze()  # the workers share the model's pages: no collection copies them
             with multiprocessing.get_context("fork").Pool(n_process) as pool:
                 parts = pool.map(_forked_spans, chunks)
         finally:
