@@ -16,6 +16,7 @@ from .citations import citation_parts
 from .connections import Connection, connections
 from .figures import FigureCache, Figures
 from .periods import UNDATED_KEY, Period, Periods, Year, entity_periods
+from .pipeline import RecordMention, record_mentions
 from .seo import news_article
 from .settings import DispatchSettings, EntitySettings
 from .site import (
@@ -144,18 +145,13 @@ def _home(site: Site, ds: DispatchSettings, es: EntitySettings) -> PageJob:
     )
 
 
-# A mention as (slug, block, start, end, text, via): records hold RecordMention tuples, which
-# unpack as such; a dict (a record made by hand) is read once into the same shape.
-MentionFields = tuple[str, int, int, int, str, str]
+def _fields(m: Any) -> RecordMention:
+    """A record's mention as a tuple: records hold RecordMentions; a dict (a record made by
+    hand) is converted the way the pipeline converts cached ones."""
+    return m if isinstance(m, RecordMention) else record_mentions([m])[0]
 
 
-def _fields(m: Any) -> MentionFields:
-    if isinstance(m, tuple):
-        return m  # type: ignore[return-value]
-    return (m["slug"], m["block"], m["start"], m["end"], m["text"], m["via"])
-
-
-def _segments(text: str, mentions: list[MentionFields], site: Site) -> list[dict[str, Any]]:
+def _segments(text: str, mentions: list[RecordMention], site: Site) -> list[dict[str, Any]]:
     """Split a block into plain runs and linked mentions, for highlighting."""
     out: list[dict[str, Any]] = []
     at = 0
@@ -185,7 +181,7 @@ def _dispatch_pages(site: Site, prune: Prune | None = None) -> Iterator[PageJob]
         if not _keep(prune, d.url):
             continue
         r = d.record
-        by_block: dict[int, list[MentionFields]] = defaultdict(list)
+        by_block: dict[int, list[RecordMention]] = defaultdict(list)
         for m in r.get("mentions", []):
             fields = _fields(m)
             by_block[fields[1]].append(fields)

@@ -53,6 +53,7 @@ from .vocabulary import (
     PLACE_AFTER,
     PLACE_CUES,
     PLATFORMS,
+    SENTENCE_OPENERS,
     VESSELS,
     SITE_HEADS,
     SPEECH_VERBS,
@@ -628,7 +629,7 @@ def _rejected(name: str, before: str, after: str, gazetteer: Gazetteer) -> bool:
         return True  # « le Mexicain Santiago Oñate-Laborde »: a nationality, not a name
     if (
         len(words) == 1
-        and re.search(r"(?:ien|ienne)$", key)
+        and key.endswith(("ien", "ienne"))
         and (not before.strip() or before.rstrip()[-1] in ".!?:»")
     ):
         return True  # « Irakien d'origine, il… »: a nationality opening a sentence
@@ -867,7 +868,7 @@ def _coded_sites(state: _Dispatch) -> None:
 # « le ministère syrien de la Santé », « le ministère arménien des Affaires étrangères »: a
 # country's ministry, named by its nationality and its portfolio (holdout5, holdout6)
 _MINISTRY = re.compile(
-    r"\b[Mm]inistère\s+[a-zà-ÿ]{3,}(?:ien|ienne|ais|aise|ois|oise|ain|aine|and|ande|e|c|que)\s+"
+    rf"\b[Mm]inistère\s+[a-zà-ÿ]{{3,}}(?:{_SINGULAR_ENDINGS}|aine|and|ande|e|c)\s+"
     r"(?:de\s+la\s+|de\s+l['’]|du\s+|des\s+)[A-ZÀ-Ý][\w'’-]+"
     r"(?:\s+(?:étrangères|extérieures|intérieures|sociales|religieuses|municipales|islamiques"
     r"|supérieur|publique|nationale|locale|civile|humanitaires|pétrolières))?"
@@ -1311,19 +1312,7 @@ class DiscoveryTagger(Tagger):
 
 # A capitalised word or an acronym, and the common words that open French sentences
 _CAPITALISED = re.compile(r"(?<!\w)[A-ZÀ-ÝŒ][\w'’-]*")
-_OPENERS = frozenset(
-    fold(w)
-    for w in (
-        "le la les l un une des du de d au aux ce cet cette ces il elle ils elles on nous selon "
-        "dans depuis après avant pendant lors mais et ou or donc puis alors ainsi enfin pour par "
-        "sur sous vers avec sans entre contre malgré parmi plus moins quelque quelques plusieurs "
-        "certains certaines chaque aucun aucune tous toutes tout toute cela ceci celui celle "
-        "ceux celles qui que quand si lorsque comme leur leurs son sa ses notre nos votre vos "
-        "en à a y ne n c s qu j m t jusqu lundi mardi mercredi jeudi vendredi samedi dimanche "
-        "mi fin début aujourd hier demain outre dès face près loin là ici deux trois quatre cinq "
-        "six sept huit neuf dix cent mille"
-    ).split()
-)
+_OPENERS = _folded(SENTENCE_OPENERS.words) | _folded(WEEKDAYS.words)
 
 
 def _may_name_more(text: str, covered: Sequence[tuple[int, int]]) -> bool:

@@ -736,6 +736,23 @@ SPEECH_VERBS = WordList(
     ),
 )
 
+SENTENCE_OPENERS = WordList(
+    "ouvertures-de-phrase",
+    "Grammar words that open French sentences with a capital (« Selon l'OSDH… », « Les "
+    "combats… »): a paragraph whose other capitalised words are all gazetteer names names "
+    "nothing new, and the model does not read it (discovery._may_name_more). With the "
+    "weekdays of « jours ».",
+    tuple(
+        "le la les l un une des du de d au aux ce cet cette ces il elle ils elles on nous selon "
+        "dans depuis après avant pendant lors mais et ou or donc puis alors ainsi enfin pour par "
+        "sur sous vers avec sans entre contre malgré parmi plus moins quelque quelques plusieurs "
+        "certains certaines chaque aucun aucune tous toutes tout toute cela ceci celui celle "
+        "ceux celles qui que quand si lorsque comme leur leurs son sa ses notre nos votre vos "
+        "en à a y ne n c s qu j m t jusqu mi fin début aujourd hier demain outre dès face près "
+        "loin là ici deux trois quatre cinq six sept huit neuf dix cent mille".split()
+    ),
+)
+
 COMMON_CAPITALISED = WordList(
     "mots-courants",
     "Ordinary words that open a sentence with a capital and that spaCy sometimes takes for a "
