@@ -325,17 +325,34 @@ def _postings(matcher: Any) -> list[tuple[int, float]]:
     return out
 
 
-def test_fast_whoosh_build_is_add_document(tmp_path: Path) -> None:
+ASTRAL_DOC = {**CORPUS[0], "id": "astral", "url": "depeches/astral.html",
+              "title": "Un sinogramme 𠀀𠀁 rare", "body": "Le caractère 𠀀𠀁 et 𠀂 hors du plan de base."}
+
+
+@pytest.mark.parametrize("corpus", ["store", "shared", "shared-astral"])
+def test_fast_whoosh_build_is_add_document(tmp_path: Path, corpus: str) -> None:
     """A full Whoosh build written from the store equals one made with add_document: the
-    same terms, postings (docs, weights), field lengths and stored fields."""
+    same terms, postings (docs, weights), field lengths and stored fields. Whether it reads
+    the tokens from the store or takes the export's corpus (as the site build does: ranked
+    in JavaScript's order, which is the UTF-8 order unless a term has a character outside
+    the BMP, as in ASTRAL_DOC)."""
     from whoosh import index as whoosh_index
+
+    from archive_search.export import load_corpus
 
     from archive_search.index import ensure_whoosh, index_fields, make_schema
     from archive_search.store import connect, documents, hashes
 
+    docs = [*DOCS, ASTRAL_DOC] if corpus == "shared-astral" else DOCS
     index_dir = tmp_path / "index"
-    build_index(DOCS, index_dir)
-    fast = whoosh_index.open_dir(str(ensure_whoosh(index_dir)))
+    build_index(docs, index_dir)
+    shared = None
+    if corpus != "store":
+        con = connect(index_dir, create=False)
+        shared = load_corpus(con)
+        con.close()
+        assert any(ord(max(t)) > 0xFFFF for t in shared.terms) == (corpus == "shared-astral")
+    fast = whoosh_index.open_dir(str(ensure_whoosh(index_dir, corpus=shared)))
     slow_dir = tmp_path / "slow"
     slow_dir.mkdir()
     slow = whoosh_index.create_in(str(slow_dir), make_schema(SearchSettings()))
@@ -347,8 +364,10 @@ def test_fast_whoosh_build_is_add_document(tmp_path: Path) -> None:
     writer.commit(optimize=True)
     con.close()
     with fast.reader() as a, slow.reader() as b:
-        assert a.doc_count() == b.doc_count() == len(DOCS)
-        assert list(a.all_terms()) == list(b.all_terms())
+        assert a.doc_count() == b.doc_count() == len(docs)
+        # The fast build numbers the small fields before the text fields (it frees their
+        # postings first), so all_terms() lists the fields in another order.
+        assert sorted(a.all_terms()) == sorted(b.all_terms())
         for field, term in b.all_terms():
             pa, pb = a.postings(field, term), b.postings(field, term)
             assert _postings(pa) == _postings(pb), (field, term)
@@ -359,8 +378,8 @@ def test_fast_whoosh_build_is_add_document(tmp_path: Path) -> None:
             assert a.field_length(field) == b.field_length(field)
             assert a.max_field_length(field) == b.max_field_length(field)
             assert a.min_field_length(field) == b.min_field_length(field)
-            assert [a.doc_field_length(d, field) for d in range(len(DOCS))] == \
-                [b.doc_field_length(d, field) for d in range(len(DOCS))]
+            assert [a.doc_field_length(d, field) for d in range(len(docs))] == \
+                [b.doc_field_length(d, field) for d in range(len(docs))]
         assert list(a.all_stored_fields()) == list(b.all_stored_fields())
 
 

@@ -322,31 +322,21 @@ class Docs:
     names: dict[str, dict[str, str]]  # kind → slug → name (the first dispatch's)
 
 
-def load(con: Any) -> tuple[P.Corpus, Docs]:
-    """Read the stored analysis in client order; term ids become ranks in client key order."""
+def load_corpus(con: Any) -> P.Corpus:
+    """Read the stored analysis in client order; term ids become ranks in client key order
+    (JavaScript's string order)."""
     n, total = con.execute("SELECT count(*), coalesce(sum(length(toks)), 0) FROM docs").fetchone()
     tok = np.empty(total // 4, dtype=np.int32)
     raw = tok.view(np.uint8)
     start = np.zeros(n + 1, dtype=np.int64)
     lengths = np.zeros((3, n), dtype=np.int64)
-    docs = Docs([], defaultdict(list), defaultdict(list), {"acteur": {}, "lieu": {}})
     at = 0
-    rows = con.execute("SELECT sort, actors, places, toks, title_len, body_len, alias_len "
-                       "FROM docs ORDER BY sort, id")
-    for number, (sort, actors, places, toks, title, body, aliases) in enumerate(rows):
+    rows = con.execute("SELECT toks, title_len, body_len, alias_len FROM docs ORDER BY sort, id")
+    for number, (toks, title, body, aliases) in enumerate(rows):
         raw[at : at + len(toks)] = np.frombuffer(toks, dtype=np.uint8)
         at += len(toks)
         start[number + 1] = at // 4
         lengths[0, number], lengths[1, number], lengths[2, number] = title, body, aliases
-        docs.dates.append(sort)
-        for kind, members, entities in (("acteur", docs.actors, actors),
-                                        ("lieu", docs.places, places)):
-            names = docs.names[kind]
-            for slug, name in json.loads(entities):
-                slot = members[slug]
-                if not slot or slot[-1] != number:
-                    slot.append(number)
-                names.setdefault(slug, name)
     terms = read_vocabulary(con)
     order = sorted(range(len(terms)), key=lambda i: js_order(terms[i]))
     rank = np.empty(len(terms) + 1, dtype=np.int32)
@@ -357,7 +347,24 @@ def load(con: Any) -> tuple[P.Corpus, Docs]:
         tok[i : i + step] = rank[tok[i : i + step]]
     # Forms come first: the title starts after them (the title and the body end with -1).
     title_at = np.diff(start) - lengths[0] - lengths[1] - 2
-    return P.Corpus(tok, start, lengths, title_at, [terms[i] for i in order]), docs
+    return P.Corpus(tok, start, lengths, title_at, [terms[i] for i in order])
+
+
+def load_docs(con: Any) -> Docs:
+    """Read what the export needs of the dispatches besides their terms, in client order."""
+    docs = Docs([], defaultdict(list), defaultdict(list), {"acteur": {}, "lieu": {}})
+    rows = con.execute("SELECT sort, actors, places FROM docs ORDER BY sort, id")
+    for number, (sort, actors, places) in enumerate(rows):
+        docs.dates.append(sort)
+        for kind, members, entities in (("acteur", docs.actors, actors),
+                                        ("lieu", docs.places, places)):
+            names = docs.names[kind]
+            for slug, name in json.loads(entities):
+                slot = members[slug]
+                if not slot or slot[-1] != number:
+                    slot.append(number)
+                names.setdefault(slug, name)
+    return docs
 
 
 def _top(members: dict[str, list[int]], settings: SearchSettings) -> list[str]:
@@ -577,11 +584,14 @@ def export_client_index(
     out_dir: Path,
     settings: SearchSettings | None = None,
     previous_dir: Path | None = None,
+    corpus: P.Corpus | None = None,
 ) -> list[Path]:
     """Write the client index of index_dir into out_dir; return the paths of its files.
 
     previous_dir is the same folder in the previous build's output, when the build
     writes into a fresh folder: files found there are hard-linked, not written.
+    corpus: load_corpus() of the store as it is now, when the caller has read it already
+    (the site build shares it with the Whoosh process); read here when needed otherwise.
     """
     settings = settings or SearchSettings()
     index_dir, out_dir = Path(index_dir), Path(out_dir)
@@ -600,7 +610,7 @@ def export_client_index(
                     writer.keep(state["files"], folder)
                     logger.info("search export: unchanged, %s files kept", len(state["files"]))
                     return writer.finish()
-        _build(writer, con, settings)
+        _build(writer, con, settings, corpus)
     finally:
         con.close()
     manifest_file = out_dir / f"{MANIFEST}.js"
@@ -612,9 +622,13 @@ def export_client_index(
     return writer.finish()
 
 
-def _build(writer: Writer, con: Any, settings: SearchSettings) -> None:
-    """Compute and write every file, the manifest last."""
-    corpus, docs = load(con)
+def _build(writer: Writer, con: Any, settings: SearchSettings,
+           corpus: P.Corpus | None = None) -> None:
+    """Compute and write every file, the manifest last (corpus: load_corpus(con), when the
+    caller has it already)."""
+    docs = load_docs(con)
+    if corpus is None:
+        corpus = load_corpus(con)
     boosts = (settings.title_boost, 1.0, settings.alias_boost)
     norm = P.norms(corpus, boosts)
     undated, years, days = _calendar(docs.dates)

@@ -12,20 +12,26 @@ from __future__ import annotations
 
 import json
 import logging
+import pickle
+import re
 import shutil
 import time
+import zlib
 from array import array
 from collections import Counter
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 from whoosh import fields, formats, index
-from whoosh.codec.whoosh3 import W3Codec
+from whoosh.analysis import IDTokenizer, RegexTokenizer
+from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC, W3Codec
+from whoosh.system import pack_uint
 from whoosh.util.numeric import byte_to_length, length_to_byte
 
 from .analysis import analyze, french_analyzer
+from .postings import Corpus
 from .settings import SearchSettings
 from .store import (
     IndexError_,
@@ -180,33 +186,46 @@ def build_index(
     return update_store(docs, Path(index_dir), workers=settings.store_workers)
 
 
-def _write_from_store(writer: Any, con: Any, wanted: Mapping[str, str]) -> None:
+def _write_from_store(writer: Any, con: Any, wanted: Mapping[str, str],
+                      corpus: Corpus | None = None) -> None:
     """Write every stored document into a fresh Whoosh segment, fast.
 
     What Writer.add_document does, without its per-posting Python: the stored
     fields and lengths go through the per-document writer, as add_document would
     write them; the postings of the text fields are not analysed again but counted
     with numpy from the store's term ids (the same analysis), and written a block of
-    postings at a time through the codec's postings writer (a full build at 10,000
-    dispatches spent half its time in the pool and in per-posting length look-ups).
-    The few postings of id, actor, place, date and year come from Whoosh's own
-    field.index(). Documents are numbered in client order, as documents(con) yields them.
+    postings at a time (_write_blocks: a full build at 10,000 dispatches spent half its
+    time in the pool and in per-posting length look-ups). The postings of id, actor,
+    place, date and year are those of Whoosh's field.index() (small_indexer).
+    Documents are numbered in client order, as documents(con) yields them.
+
+    corpus: export.load_corpus(con), when the caller has read it (the site build reads
+    it once for the export and for this, in a process forked after reading it: its
+    token array is then shared, not copied); read from the store here otherwise.
     """
     schema = writer.schema
     perdoc = writer.perdocwriter
+    # Stored fields uncompressed (zlib level 0 still writes a zlib stream, which the reader
+    # decompresses as it does any other): level 3 took 6 s of a build at 100,000.
+    perdoc._colwriters["_stored"]._child._level = 0  # noqa: SLF001
+    indexers = {name: small_indexer(schema[name]) for name in schema.names()}
     small: dict[str, _Postings] = {}
     # The postings of a date or a year, by (field, value): a few thousand values repeat
     # across the dispatches (actor and place lists repeat too little to be worth keeping).
     analysed: dict[tuple[str, str], list[tuple[bytes, int, float, bytes]]] = {}
     n, total = con.execute("SELECT count(*), coalesce(sum(length(toks)), 0) FROM docs"
                            ).fetchone()
-    tok = np.empty(total // 4, dtype=np.int32)
-    raw = tok.view(np.uint8)
-    starts = np.zeros(n + 1, dtype=np.int64)
-    title_at: list[int] = []
-    lengths: list[tuple[int, int, int]] = []  # title, body, aliases
-    rows = con.execute("SELECT d.toks, d.title_len, d.body_len, d.alias_len, s.doc "
-                       "FROM docs AS d JOIN sources AS s USING (id) ORDER BY d.sort, d.id")
+    length = np.zeros((n, 3), dtype=np.int64)  # title, body, aliases
+    if corpus is None:
+        tok = np.empty(total // 4, dtype=np.int32)
+        raw = tok.view(np.uint8)
+        starts = np.zeros(n + 1, dtype=np.int64)
+        rows = con.execute("SELECT d.toks, d.title_len, d.body_len, d.alias_len, s.doc "
+                           "FROM docs AS d JOIN sources AS s USING (id) ORDER BY d.sort, d.id")
+    else:
+        rows = ((None, *row) for row in con.execute(
+            "SELECT d.title_len, d.body_len, d.alias_len, s.doc "
+            "FROM docs AS d JOIN sources AS s USING (id) ORDER BY d.sort, d.id"))
     for toks, title_len, body_len, alias_len, blob in rows:
         doc = deserialise(blob)
         fields_ = index_fields(doc, wanted[doc["id"]])
@@ -215,13 +234,13 @@ def _write_from_store(writer: Any, con: Any, wanted: Mapping[str, str]) -> None:
         for name in sorted(fields_):
             value = fields_[name]
             field = schema[name]
-            length = 0
+            size = 0
             if name == "title":
-                length = title_len
+                size = title_len
             elif name == "body":
-                length = body_len
+                size = body_len
             elif name == "aliases":
-                length = alias_len
+                size = alias_len
             elif field.indexed:
                 bucket = small.get(name) or small.setdefault(name, _Postings())
                 if name in ("date", "year"):
@@ -229,41 +248,90 @@ def _write_from_store(writer: Any, con: Any, wanted: Mapping[str, str]) -> None:
                     if postings is None:
                         postings = analysed[name, value] = list(field.index(value))
                 else:
-                    postings = list(field.index(value))
+                    postings = indexers[name](value)
                 for tbytes, freq, weight, vbytes in postings:
                     bucket.add(tbytes, docnum, weight, vbytes)
                     if field.scorable:
-                        length += freq
-            perdoc.add_field(name, field, value if field.stored else None, length)
+                        size += freq
+            perdoc.add_field(name, field, value if field.stored else None, size)
             column = field.column_type
             if column and value is not None:
                 perdoc.add_column_value(name, column, field.to_column_value(value))
         perdoc.finish_doc()
         writer.docnum += 1
-        at = int(starts[docnum])
-        raw[4 * at : 4 * at + len(toks)] = np.frombuffer(toks, dtype=np.uint8)
-        starts[docnum + 1] = at + len(toks) // 4
-        title_at.append(len(toks) // 4 - title_len - body_len - 2)
-        lengths.append((title_len, body_len, alias_len))
+        length[docnum] = title_len, body_len, alias_len
+        if toks is not None:
+            at = int(starts[docnum])
+            raw[4 * at : 4 * at + len(toks)] = np.frombuffer(toks, dtype=np.uint8)
+            starts[docnum + 1] = at + len(toks) // 4
     writer._added = writer.docnum > 0  # noqa: SLF001 - what add_document sets
-    terms = read_vocabulary(con)
     fw = writer.fieldwriter
-    del raw
-    text = _TextPostings(tok, starts, title_at, lengths, terms)
-    for name in sorted({*small, *TEXT_FIELDS}):
-        field = schema[name]
-        if name in TEXT_FIELDS and not text.has(TEXT_FIELDS.index(name)):
-            continue
-        fw.start_field(name, field)
-        if name in TEXT_FIELDS:
-            for part in text.parts(TEXT_FIELDS.index(name)):
-                _write_text_field(fw, field, *part)
+    # The small fields first, so that their postings are freed before the text fields'
+    # are counted (a field's terms must be written in order; fields in any order).
+    for name in sorted(small):
+        fw.start_field(name, schema[name])
+        small.pop(name).write(fw)
+        fw.finish_field()
+    if corpus is None:
+        del raw
+        terms = [t.encode("utf-8") for t in read_vocabulary(con)]
+        order = sorted(range(len(terms)), key=terms.__getitem__)
+        rank = np.empty(len(terms) + 1, dtype=np.int32)
+        rank[np.asarray(order, dtype=np.int64)] = np.arange(len(terms), dtype=np.int32)
+        rank[-1] = -1
+        title_at = np.diff(starts) - length[:, 0] - length[:, 1] - 2
+        text = _TextPostings(tok, starts, title_at, length, [terms[i] for i in order], rank)
+    else:
+        terms = [t.encode("utf-8") for t in corpus.terms]
+        if _ASTRAL.search("".join(corpus.terms)) is None:
+            # No character outside the BMP: JavaScript's order of the terms (the export's
+            # ranks) is their UTF-8 byte order, so the shared ranks are Whoosh's.
+            text = _TextPostings(corpus.tok, corpus.start, corpus.title_at, length, terms)
         else:
-            small[name].write(fw)
+            order = sorted(range(len(terms)), key=terms.__getitem__)
+            rank = np.empty(len(terms) + 1, dtype=np.int32)
+            rank[np.asarray(order, dtype=np.int64)] = np.arange(len(terms), dtype=np.int32)
+            rank[-1] = -1
+            text = _TextPostings(corpus.tok.copy(), corpus.start, corpus.title_at, length,
+                                 [terms[i] for i in order], rank)
+    for name in TEXT_FIELDS:
+        if not text.has(TEXT_FIELDS.index(name)):
+            continue
+        fw.start_field(name, schema[name])
+        for part in text.parts(TEXT_FIELDS.index(name)):
+            _write_text_field(fw, schema[name], *part)
         fw.finish_field()
 
 
-CODES_AT_ONCE = 1 << 20  # postings counted at once (int64 codes and their sort: ~25 MB)
+_ASTRAL = re.compile("[\U00010000-\U0010FFFF]")
+_SPACE_SEPARATED = r"[^ \t\r\n]+"  # whoosh.analysis.SpaceSeparatedTokenizer's tokens
+
+
+def small_indexer(field: Any) -> Callable[[str], list[tuple[bytes, int, float, bytes]]]:
+    """Return a function giving list(field.index(value)) for one string, in some order.
+
+    For an ID field (one token, Existence) and a KEYWORD field (tokens split on spaces,
+    Frequency), the postings are made directly (Whoosh's per-token objects took 3 s of a
+    build at 100,000); any other field goes through field.index().
+    """
+    analyzer, fmt = field.analyzer, field.format
+    boost = fmt.field_boost if fmt is not None else 1.0
+    if type(analyzer) is IDTokenizer and type(fmt) is formats.Existence:
+        return lambda value: [(value.encode("utf-8"), 1, boost, b"")]
+    if (type(analyzer) is RegexTokenizer and not analyzer.gaps
+            and analyzer.expression.pattern == _SPACE_SEPARATED
+            and type(fmt) is formats.Frequency):
+        split = analyzer.expression.findall
+
+        def keywords(value: str) -> list[tuple[bytes, int, float, bytes]]:
+            return [(word.encode("utf-8"), freq, freq * 1.0 * boost, pack_uint(freq))
+                    for word, freq in Counter(split(value)).items()]
+
+        return keywords
+    return lambda value: list(field.index(value))
+
+
+CODES_AT_ONCE = 1 << 19  # postings counted at once (int64 codes and their sort: ~12 MB)
 TOKENS_AT_ONCE = 1 << 20  # tokens placed in their field at once (int64 temporaries: 8 MB)
 
 
@@ -287,23 +355,27 @@ class _Postings:
 
     def write(self, fw: Any) -> None:
         """Write them term after term (ascending bytes), document after document."""
+        if not self.term:
+            return
         words = list(self.words)
         rank = np.empty(len(words), dtype=np.int64)
         rank[sorted(range(len(words)), key=words.__getitem__)] = np.arange(len(words))
-        term = np.frombuffer(self.term, dtype=np.int32) if self.term else np.zeros(0, np.int32)
-        doc = np.frombuffer(self.doc, dtype=np.int32) if self.doc else np.zeros(0, np.int32)
-        order = np.lexsort((doc, rank[term])).tolist()
+        term = np.frombuffer(self.term, dtype=np.int32)
+        doc = np.frombuffer(self.doc, dtype=np.int32)
+        order = np.lexsort((doc, rank[term]))
+        term, ids = term[order], doc[order].astype(np.uint32)
+        # As add_posting's array('f') holds them (whole numbers here: exact either way).
+        weights = np.frombuffer(self.weight, dtype=np.float64)[order].astype(np.float32)
+        value_ids = np.frombuffer(self.value, dtype=np.int32)[order]
         values = list(self.values)
-        last = -1
-        for i in order:
-            t = self.term[i]
-            if t != last:
-                if last >= 0:
-                    fw.finish_term()
-                fw.start_term(words[t])
-                last = t
-            fw.add(self.doc[i], self.weight[i], values[self.value[i]], 0)
-        if last >= 0:
+        deltas = np.diff(ids.astype(np.int64), prepend=0)
+        heads = np.flatnonzero(np.concatenate(([True], term[1:] != term[:-1])))
+        bounds = [*heads.tolist(), len(term)]
+        for k, t in enumerate(term[heads].tolist()):
+            fw.start_term(words[t])
+            a, b = bounds[k], bounds[k + 1]
+            _write_blocks(fw._postwriter, ids, deltas, weights, None, a, b,  # noqa: SLF001
+                          (values, value_ids))
             fw.finish_term()
 
 
@@ -313,29 +385,29 @@ class _TextPostings:
     plus one range's codes and 1 M tokens' temporaries; a token's document is found from
     the documents' starts only for the tokens of the range being written."""
 
-    def __init__(self, tok: np.ndarray, start: np.ndarray, title_at: list[int],
-                 lengths: list[tuple[int, int, int]], terms: list[str]) -> None:
+    def __init__(self, tok: np.ndarray, start: np.ndarray, title_at: np.ndarray,
+                 length: np.ndarray, terms: list[bytes], rank: np.ndarray | None = None
+                 ) -> None:
+        """tok: every token's term rank (terms: the UTF-8 terms by rank, ascending), or its
+        term id when rank (id → rank, the separator -1 → -1) is given, replaced in place;
+        length: (n, 3) title, body and aliases lengths."""
         self.n = len(start) - 1
-        self.length = np.asarray(lengths, dtype=np.int64).reshape(-1, 3)
-        self.encoded = [t.encode("utf-8") for t in terms]
-        self.order = sorted(range(len(terms)), key=self.encoded.__getitem__)
-        rank = np.empty(len(terms) + 1, dtype=np.int32)
-        rank[np.asarray(self.order, dtype=np.int64)] = np.arange(len(terms), dtype=np.int32)
-        rank[-1] = -1
+        self.length = length
+        self.terms = terms
         self.start = start
-        first_at = np.asarray(title_at, dtype=np.int64)
         # Fields in title, body, aliases order (TEXT_FIELDS): a dispatch is its forms
         # [0, title) (aliases), then its title, then its body, each ending with -1.
         self.field = np.empty(len(tok), dtype=np.int8)
-        self.ranked = tok  # ranks replace ids in place (the separator -1 stays -1)
+        self.ranked = tok
         for a in range(0, len(tok), TOKENS_AT_ONCE):
             b = min(a + TOKENS_AT_ONCE, len(tok))
             at = np.arange(a, b, dtype=np.int64)
             d = np.searchsorted(start, at, side="right") - 1
             pos = at - start[d]
-            title = first_at[d]
-            self.field[a:b] = np.where(pos < title, 2, pos > title + self.length[d, 0])
-            tok[a:b] = rank[tok[a:b]]
+            title = title_at[d]
+            self.field[a:b] = np.where(pos < title, 2, pos > title + length[d, 0])
+            if rank is not None:
+                tok[a:b] = rank[tok[a:b]]
         self.size = len(terms)
 
     def _chunks(self, slot: int, lo: int, hi: int, docs: bool = True
@@ -384,53 +456,145 @@ class _TextPostings:
             term, docs = np.divmod(code, n)
             heads = np.flatnonzero(np.concatenate(([True], term[1:] != term[:-1])))
             offsets = np.concatenate((heads, [len(term)])).astype(np.int64)
-            words = [self.encoded[self.order[t]] for t in term[heads].tolist()]
+            words = [self.terms[t] for t in term[heads].tolist()]
             yield words, offsets, docs, freq, table[doc_len[docs]]
 
 
 def _write_text_field(fw: Any, field: Any, words: list[bytes], offsets: np.ndarray,
                       docs: np.ndarray, freq: np.ndarray, doc_len: np.ndarray) -> None:
-    """Write a text field's postings a block at a time (W3PostingsWriter's own buffers)."""
+    """Write a text field's postings a block at a time.
+
+    A term with fewer postings than the codec's inline limit goes through
+    W3PostingsWriter (it is stored in the term table); a longer one is written here,
+    block by block, with the bytes W3PostingsWriter._write_block would write (its
+    per-posting delta encoding and weight scans done with numpy: they took a fifth of
+    a full build at 100,000 dispatches).
+    """
     boost = float(field.format.field_boost)
     weights = (freq * boost).astype(np.float32)
     ids = docs.astype(np.uint32)
+    # Each posting's id minus the previous one's (a block's first keeps its id: see
+    # _write_blocks), and where a posting's weight differs from the previous one.
+    deltas = np.diff(ids.astype(np.int64), prepend=0)
     bounds = offsets.tolist()
     for i, word in enumerate(words):
         fw.start_term(word)
         pw = fw._postwriter  # noqa: SLF001
-        limit = pw._blocklimit  # noqa: SLF001
         a, b = bounds[i], bounds[i + 1]
-        for lo in range(a, b, limit):
-            if lo > a:
-                pw._write_block()  # noqa: SLF001
-            hi = min(lo + limit, b)
-            pw._ids = array("I", ids[lo:hi].tobytes())  # noqa: SLF001
-            pw._weights = array("f", weights[lo:hi].tobytes())  # noqa: SLF001
-            lens = doc_len[lo:hi]
+        if b - a < pw._inlinelimit:  # noqa: SLF001 - inlined in the term table
+            pw._ids = array("I", ids[a:b].tobytes())  # noqa: SLF001
+            pw._weights = array("f", weights[a:b].tobytes())  # noqa: SLF001
+            lens = doc_len[a:b]
             pw._minlength = int(lens.min())  # noqa: SLF001
             pw._maxlength = int(lens.max())  # noqa: SLF001
-            pw._maxweight = float(weights[lo:hi].max())  # noqa: SLF001
+            pw._maxweight = float(weights[a:b].max())  # noqa: SLF001
+        else:
+            _write_blocks(pw, ids, deltas, weights, doc_len, a, b)
         fw.finish_term()
 
 
-def ensure_whoosh(index_dir: Path, settings: SearchSettings | None = None) -> Path:
+def _write_blocks(pw: Any, ids: np.ndarray, deltas: np.ndarray, weights: np.ndarray,
+                  doc_len: np.ndarray | None, a: int, b: int,
+                  values: tuple[list[bytes], np.ndarray] | None = None) -> None:
+    """Write postings a..b-1 of a term as W3PostingsWriter._write_block writes the blocks
+    that add_posting fills (the last one with a negative length), leaving the writer with
+    nothing buffered. doc_len: the postings' field lengths (None: no length, as for a
+    field that is not scorable); values: the distinct values and each posting's (None:
+    no value buffered, as _write_text_field adds none)."""
+    limit = pw._blocklimit  # noqa: SLF001
+    postfile = pw._postfile  # noqa: SLF001
+    terminfo = pw._terminfo  # noqa: SLF001
+    comp = pw._compression  # noqa: SLF001
+    fixed = pw._format.fixed_value_size()  # noqa: SLF001
+    mini_values = pw._mini_values()  # noqa: SLF001 - nothing buffered: the empty value
+    postfile.write(WHOOSH3_HEADER_MAGIC)
+    for lo in range(a, b, limit):
+        hi = min(lo + limit, b)
+        id_list = ids[lo:hi].tolist()
+        w_list = weights[lo:hi].tolist()
+        if doc_len is None:
+            minlength, maxlength = None, 0
+        else:
+            lens = doc_len[lo:hi]
+            minlength, maxlength = int(lens.min()), int(lens.max())
+        if values is not None and fixed != 0:  # W3PostingsWriter._mini_values
+            listed = [values[0][v] for v in values[1][lo:hi].tolist()]
+            mini_values = tuple(listed) if fixed is None or fixed < 0 else b"".join(listed)
+        maxweight = max(w_list)
+        # W3TermInfo.add_block
+        terminfo._weight += sum(w_list)  # noqa: SLF001
+        terminfo._df += hi - lo  # noqa: SLF001
+        if terminfo._minlength is None:  # noqa: SLF001
+            terminfo._minlength = minlength  # noqa: SLF001
+        else:
+            terminfo._minlength = min(terminfo._minlength, minlength)  # noqa: SLF001
+        terminfo._maxlength = max(terminfo._maxlength, maxlength)  # noqa: SLF001
+        terminfo._maxweight = max(terminfo._maxweight, maxweight)  # noqa: SLF001
+        if terminfo._minid is None:  # noqa: SLF001
+            terminfo._minid = id_list[0]  # noqa: SLF001
+        terminfo._maxid = id_list[-1]  # noqa: SLF001
+        # W3PostingsWriter._mini_ids, _mini_weights, _mini_values
+        block_deltas = deltas[lo:hi].tolist()
+        block_deltas[0] = id_list[0]
+        first = w_list[0]
+        if first == 1.0 and w_list.count(1.0) == len(w_list):
+            mini_weights: Any = None
+        elif w_list.count(first) == len(w_list):
+            mini_weights = first
+        else:
+            mini_weights = tuple(w_list)
+        databytes = pickle.dumps((tuple(block_deltas), mini_weights, mini_values), 2)
+        if comp:
+            databytes = zlib.compress(databytes, comp)
+        infobytes = pickle.dumps((hi - lo, id_list[-1], maxweight, comp,
+                                  length_to_byte(minlength), length_to_byte(maxlength)), 2)
+        length = len(infobytes) + len(databytes)
+        postfile.write_int(-length if hi == b else length)
+        postfile.write(infobytes)
+        postfile.write(databytes)
+        pw._blockcount += 1  # noqa: SLF001
+
+
+def _plan(con: Any, folder: Path, settings: SearchSettings) -> tuple[
+        dict[str, str], dict[str, str] | None, list[str], list[str], bool]:
+    """Return what ensure_whoosh has to do: the stored (id, hash) pairs, those indexed (None:
+    no usable index), the ids changed and gone, and whether to build the index anew."""
+    wanted = hashes(con)
+    previous = _read_state(folder, settings)
+    changed = [key for key, digest in wanted.items()
+               if previous is None or previous.get(key) != digest]
+    gone = [] if previous is None else [key for key in previous if key not in wanted]
+    # Rewriting a third of the index costs about as much as building it anew.
+    full = previous is None or (len(changed) + len(gone)) * 3 > max(len(wanted), 1)
+    return wanted, previous, changed, gone, full
+
+
+def whoosh_rebuilds(index_dir: Path, settings: SearchSettings | None = None) -> bool:
+    """Tell whether ensure_whoosh would build the Whoosh index anew (and so read every
+    token of the store)."""
+    settings = settings or SearchSettings()
+    con = connect(Path(index_dir), create=False)
+    try:
+        return _plan(con, whoosh_dir(index_dir), settings)[4]
+    finally:
+        con.close()
+
+
+def ensure_whoosh(index_dir: Path, settings: SearchSettings | None = None,
+                  corpus: Corpus | None = None) -> Path:
     """Bring the Whoosh index up to date with the store; return its folder.
 
-    Raise store.StoreError when build_index has never run there.
+    corpus: export.load_corpus() of the store as it is, when the caller has it (a full
+    build then reads no token from the store). Raise store.StoreError when build_index
+    has never run there.
     """
     settings = settings or SearchSettings()
     folder = whoosh_dir(index_dir)
     con = connect(Path(index_dir), create=False)
     try:
-        wanted = hashes(con)
-        previous = _read_state(folder, settings)
-        changed = [key for key, digest in wanted.items()
-                   if previous is None or previous.get(key) != digest]
-        gone = [] if previous is None else [key for key in previous if key not in wanted]
+        wanted, previous, changed, gone, full = _plan(con, folder, settings)
         if previous is not None and not changed and not gone:
             return folder
-        # Rewriting a third of the index costs about as much as building it anew.
-        full = previous is None or (len(changed) + len(gone)) * 3 > max(len(wanted), 1)
         started = time.perf_counter()
         if full:
             if folder.exists():
@@ -452,7 +616,7 @@ def ensure_whoosh(index_dir: Path, settings: SearchSettings | None = None) -> Pa
                            multisegment=procs > 1, **codec)
         try:
             if full:
-                _write_from_store(writer, con, wanted)
+                _write_from_store(writer, con, wanted, corpus)
             else:
                 for key in [*gone, *(k for k in changed if k in previous)]:
                     writer.delete_by_term("id", key)
