@@ -326,7 +326,8 @@ def _postings(matcher: Any) -> list[tuple[int, float]]:
 
 
 ASTRAL_DOC = {**CORPUS[0], "id": "astral", "url": "depeches/astral.html",
-              "title": "Un sinogramme 𠀀𠀁 rare", "body": "Le caractère 𠀀𠀁 et 𠀂 hors du plan de base."}
+              "title": "Un sinogramme 𠀀𠀁 rare",
+              "body": "Le caractère 𠀀𠀁 et 𠀂 hors du plan de base."}
 
 
 @pytest.mark.parametrize("corpus", ["store", "shared", "shared-astral"])
@@ -339,7 +340,6 @@ def test_fast_whoosh_build_is_add_document(tmp_path: Path, corpus: str) -> None:
     from whoosh import index as whoosh_index
 
     from archive_search.export import load_corpus
-
     from archive_search.index import ensure_whoosh, index_fields, make_schema
     from archive_search.store import connect, documents, hashes
 
