@@ -9,6 +9,7 @@ same archive must give the same bytes.
 from __future__ import annotations
 
 import csv
+import gzip
 import hashlib
 import io
 import json
@@ -39,8 +40,10 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="module")
 def published(tmp_path_factory: pytest.TempPathFactory) -> Path:
     base = tmp_path_factory.mktemp("published")
+    # Published like a large archive: the whole-archive exports gzip-compressed.
     return build_site(
-        base / "output", tmp_path_factory.getbasetemp() / "reader-cache", SITEURL=SITEURL
+        base / "output", tmp_path_factory.getbasetemp() / "reader-cache", SITEURL=SITEURL,
+        DISPATCH_GZIP_EXPORTS_FROM=1,
     )
 
 
@@ -48,9 +51,16 @@ def soup(site: Path, path: str) -> BeautifulSoup:
     return BeautifulSoup((site / path).read_text(encoding="utf-8"), "html.parser")
 
 
+def bulk(site: Path, name: str) -> str:
+    """A whole-archive export's text, whether it was written plain or gzip-compressed."""
+    plain, packed = site / "donnees" / name, site / "donnees" / f"{name}.gz"
+    assert plain.exists() != packed.exists(), name
+    return (plain.read_bytes() if plain.exists() else gzip.decompress(packed.read_bytes())
+            ).decode("utf-8")
+
+
 def records(site: Path) -> list[dict]:
-    lines = (site / "donnees" / "depeches.jsonl").read_text(encoding="utf-8").splitlines()
-    return [json.loads(line) for line in lines]
+    return [json.loads(line) for line in bulk(site, "depeches.jsonl").splitlines()]
 
 
 def entity_pages(site: Path) -> list[str]:
@@ -283,6 +293,28 @@ def test_published_permalinks_are_absolute_everywhere(published: Path) -> None:
     assert entity["url"] == f"{SITEURL}/lieux/idleb.html"
     locs = sitemap_locs(published)
     assert locs and all(loc.startswith(SITEURL + "/") for loc in locs)
+
+
+def test_large_archives_get_compressed_bulk_exports(site: Path, published: Path) -> None:
+    """From DISPATCH_GZIP_EXPORTS_FROM dispatches the four whole-archive files are gzip files
+    (no time or name in the header: the same bytes each build) that donnees.html links, and
+    they hold what the plain ones hold (the published build differs by its absolute URLs)."""
+    names = ("depeches.jsonl", "depeches.csv", "depeches.bib", "depeches.csl.json")
+    for name in names:
+        assert (site / "donnees" / name).exists() and not (site / "donnees" / f"{name}.gz").exists()
+        packed = (published / "donnees" / f"{name}.gz").read_bytes()
+        assert not (published / "donnees" / name).exists()
+        assert packed[:4] == b"\x1f\x8b\x08\x00" and packed[4:8] == b"\x00\x00\x00\x00"
+        text = bulk(published, name)
+        assert text.count(SITEURL) and len(text.replace(SITEURL + "/", "")) >= len(
+            bulk(site, name)) * 0.9
+    plain_links = {a["href"] for a in soup(site, "donnees.html").select("a[download]")}
+    packed_links = {a["href"] for a in soup(published, "donnees.html").select("a[download]")}
+    assert {f"donnees/{n}" for n in names} <= plain_links
+    assert {f"donnees/{n}.gz" for n in names} <= packed_links
+    assert "compressés avec gzip" in soup(published, "donnees.html").get_text()
+    assert "gzip" not in soup(site, "donnees.html").get_text()
+    assert len(records(published)) == len(records(site))
 
 
 # Determinism -------------------------------------------------------------------------------

@@ -11,6 +11,7 @@ first, undated first), so two builds of the same archive give the same bytes.
 from __future__ import annotations
 
 import csv
+import gzip
 import io
 import json
 from collections.abc import Callable, Iterator
@@ -162,12 +163,34 @@ def entity_record(site: Site, slug: str, siteurl: str, es: EntitySettings) -> di
 FileJob = tuple[str, Callable[[], list[tuple[str, bytes]]]]
 
 
-def export_jobs(site: Site, siteurl: str, sitename: str, es: EntitySettings) -> Iterator[FileJob]:
-    """donnees/depeches.jsonl, donnees/depeches.csv, donnees/entites.json, one JSON per entity."""
+BULK = ("depeches.jsonl", "depeches.csv", "depeches.bib", "depeches.csl.json")
+
+
+def bulk_names(count: int, gzip_from: int) -> dict[str, str]:
+    """Return the path under donnees/ of each whole-archive export (BULK): gzip-compressed
+    (name + ".gz") when the archive has gzip_from dispatches or more (0: never)."""
+    suffix = ".gz" if gzip_from and count >= gzip_from else ""
+    return {name: f"donnees/{name}{suffix}" for name in BULK}
+
+
+def _bulk(path: str, data: bytes) -> tuple[str, bytes]:
+    """A whole-archive export, compressed when its name says so (no time and no file name
+    in the gzip header, so the same data gives the same bytes)."""
+    if path.endswith(".gz"):
+        data = gzip.compress(data, compresslevel=6, mtime=0)
+    return path, data
+
+
+def export_jobs(site: Site, siteurl: str, sitename: str, es: EntitySettings,
+                gzip_from: int = 0) -> Iterator[FileJob]:
+    """donnees/depeches.jsonl, donnees/depeches.csv (see bulk_names), donnees/entites.json,
+    one JSON per entity."""
+    names = bulk_names(len(site.dispatches), gzip_from)
 
     def table() -> list[tuple[str, bytes]]:
         records = [dispatch_record(site, i, siteurl, sitename) for i in range(len(site.dispatches))]
-        return [("donnees/depeches.jsonl", jsonl(records)), ("donnees/depeches.csv", csv_table(records))]
+        return [_bulk(names["depeches.jsonl"], jsonl(records)),
+                _bulk(names["depeches.csv"], csv_table(records))]
 
     def entity(path: str, slug: str) -> FileJob:
         return path, lambda: [(path, _json(entity_record(site, slug, siteurl, es)))]
@@ -186,14 +209,16 @@ def export_jobs(site: Site, siteurl: str, sitename: str, es: EntitySettings) -> 
         ]
         return [("donnees/entites.json", _json(rows))]
 
-    yield "donnees/depeches.jsonl", table
+    yield names["depeches.jsonl"], table
     for slug, page in sorted(site.entities.items()):
         yield entity(f"donnees/{GROUP_DIRS[page.entity.group]}/{slug}.json", slug)
     yield "donnees/entites.json", summary
 
 
-def citation_jobs(site: Site, sitename: str, siteurl: str) -> Iterator[FileJob]:
-    """donnees/citations/SLUG.bib and .json per dispatch, and the whole archive in each format."""
+def citation_jobs(site: Site, sitename: str, siteurl: str, gzip_from: int = 0) -> Iterator[FileJob]:
+    """donnees/citations/SLUG.bib and .json per dispatch, and the whole archive in each format
+    (see bulk_names)."""
+    names = bulk_names(len(site.dispatches), gzip_from)
 
     def one(index: int) -> FileJob:
         d = site.dispatches[index]
@@ -211,15 +236,15 @@ def citation_jobs(site: Site, sitename: str, siteurl: str) -> Iterator[FileJob]:
     def whole() -> list[tuple[str, bytes]]:
         links = [permalink(siteurl, d.url) for d in site.dispatches]
         return [
-            ("donnees/depeches.bib",
-             "\n".join(bibtex(d, sitename, link) for d, link in zip(site.dispatches, links)).encode("utf-8")),
-            ("donnees/depeches.csl.json",
-             _json([csl_item(d, sitename, link) for d, link in zip(site.dispatches, links)])),
+            _bulk(names["depeches.bib"],
+                  "\n".join(bibtex(d, sitename, link) for d, link in zip(site.dispatches, links)).encode("utf-8")),
+            _bulk(names["depeches.csl.json"],
+                  _json([csl_item(d, sitename, link) for d, link in zip(site.dispatches, links)])),
         ]
 
     for index in range(len(site.dispatches)):
         yield one(index)
-    yield "donnees/depeches.bib", whole
+    yield names["depeches.bib"], whole
 
 
 def extra_jobs(site: Site, prepared: Any) -> Iterator[FileJob]:
@@ -230,8 +255,9 @@ def extra_jobs(site: Site, prepared: Any) -> Iterator[FileJob]:
     """
     siteurl = str(prepared.site.get("SITEURL") or "")
     sitename = str(prepared.site.get("SITENAME") or "")
-    yield from export_jobs(site, siteurl, sitename, prepared.entity)
-    yield from citation_jobs(site, sitename, siteurl)
+    gzip_from = prepared.dispatch.gzip_exports_from
+    yield from export_jobs(site, siteurl, sitename, prepared.entity, gzip_from)
+    yield from citation_jobs(site, sitename, siteurl, gzip_from)
     yield "sitemap.xml", lambda: [("sitemap.xml", sitemap(site, siteurl, prepared.dispatch.per_page))]
 
 

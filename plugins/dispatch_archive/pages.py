@@ -14,6 +14,7 @@ from entity_tags.normalize import fold
 
 from .citations import citation_parts
 from .connections import Connection, connections
+from .exports import bulk_names
 from .figures import FigureCache, Figures
 from .periods import UNDATED_KEY, Period, Periods, Year, entity_periods
 from .pipeline import RecordMention, record_mentions
@@ -120,7 +121,7 @@ def build_jobs(
     if _keep(prune, "regles.html"):
         yield _rules_page(site)
     if _keep(prune, "donnees.html"):
-        yield _data_page(site)
+        yield _data_page(site, ds)
 
 
 def _home(site: Site, ds: DispatchSettings, es: EntitySettings) -> PageJob:
@@ -606,7 +607,7 @@ def _rules_page(site: Site) -> PageJob:
     )
 
 
-def _data_page(site: Site) -> PageJob:
+def _data_page(site: Site, ds: DispatchSettings) -> PageJob:
     """donnees.html: what can be downloaded, in which format, with which fields."""
     groups = {g: sum(1 for p in site.entities.values() if p.entity.group == g) for g in GROUP_DIRS}
     return PageJob(
@@ -615,6 +616,7 @@ def _data_page(site: Site) -> PageJob:
         {
             "page_title": "Données",
             "total": len(site.dispatches),
+            "bulk": bulk_names(len(site.dispatches), ds.gzip_exports_from),
             "actors": groups["acteur"],
             "places": groups["lieu"],
             "meta": {

@@ -61,6 +61,9 @@ class DispatchSettings:
     feed_items: int = 50  # entries per Atom feed
     workers: int = 0  # processes for tagging and rendering; 0 means one per core
     site_description: str = ""  # shown on the home page and in feeds
+    # From this many dispatches, the whole-archive exports (depeches.jsonl, .csv, .bib,
+    # .csl.json) are written gzip-compressed (name + ".gz"); 0: never compressed.
+    gzip_exports_from: int = 2000
 
     @classmethod
     def from_settings(cls, settings: Mapping[str, Any]) -> DispatchSettings:
@@ -74,6 +77,9 @@ class DispatchSettings:
                 raise SettingsError(f"Setting DISPATCH_{name.upper()} must be at least 1.")
         if self.workers < 0:
             raise SettingsError("Setting DISPATCH_WORKERS must be 0 (one per core) or more.")
+        if self.gzip_exports_from < 0:
+            raise SettingsError("Setting DISPATCH_GZIP_EXPORTS_FROM must be 0 (never compress "
+                                "the whole-archive exports) or a number of dispatches.")
 
     def worker_count(self) -> int:
         """Processes to use: the setting, or the machine's cores."""
