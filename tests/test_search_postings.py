@@ -12,6 +12,7 @@ import base64
 import json
 import os
 import random
+from array import array
 from collections import Counter, defaultdict
 from pathlib import Path
 from typing import Any
@@ -225,7 +226,8 @@ def test_chunked_analysis_is_the_analysis(seed: int) -> None:
     vocab = Vocabulary([])
     for _ in range(300):
         text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 60)))
-        assert [vocab.terms[i] for i in vocab.ids_of(text)] == analyze(text), repr(text)
+        ids = array("i", vocab.bytes_of(text))
+        assert [vocab.terms[i] for i in ids] == analyze(text), repr(text)
 
 
 def _averages(docs: list[dict[str, Any]]) -> list[float]:

@@ -338,10 +338,7 @@ def load_corpus(con: Any) -> P.Corpus:
         start[number + 1] = at // 4
         lengths[0, number], lengths[1, number], lengths[2, number] = title, body, aliases
     terms = read_vocabulary(con)
-    order = sorted(range(len(terms)), key=lambda i: js_order(terms[i]))
-    rank = np.empty(len(terms) + 1, dtype=np.int32)
-    rank[np.asarray(order, dtype=np.int64)] = np.arange(len(terms), dtype=np.int32)
-    rank[-1] = -1  # the separator -1 stays -1
+    order, rank = P.key_ranks([js_order(t) for t in terms])
     step = 1 << 22
     for i in range(0, len(tok), step):
         tok[i : i + step] = rank[tok[i : i + step]]

@@ -31,7 +31,7 @@ from whoosh.system import pack_uint
 from whoosh.util.numeric import byte_to_length, length_to_byte
 
 from .analysis import analyze, french_analyzer
-from .postings import Corpus
+from .postings import Corpus, key_ranks
 from .settings import SearchSettings
 from .store import (
     IndexError_,
@@ -275,10 +275,7 @@ def _write_from_store(writer: Any, con: Any, wanted: Mapping[str, str],
     if corpus is None:
         del raw
         terms = [t.encode("utf-8") for t in read_vocabulary(con)]
-        order = sorted(range(len(terms)), key=terms.__getitem__)
-        rank = np.empty(len(terms) + 1, dtype=np.int32)
-        rank[np.asarray(order, dtype=np.int64)] = np.arange(len(terms), dtype=np.int32)
-        rank[-1] = -1
+        order, rank = key_ranks(terms)
         title_at = np.diff(starts) - length[:, 0] - length[:, 1] - 2
         text = _TextPostings(tok, starts, title_at, length, [terms[i] for i in order], rank)
     else:
@@ -288,10 +285,7 @@ def _write_from_store(writer: Any, con: Any, wanted: Mapping[str, str],
             # ranks) is their UTF-8 byte order, so the shared ranks are Whoosh's.
             text = _TextPostings(corpus.tok, corpus.start, corpus.title_at, length, terms)
         else:
-            order = sorted(range(len(terms)), key=terms.__getitem__)
-            rank = np.empty(len(terms) + 1, dtype=np.int32)
-            rank[np.asarray(order, dtype=np.int64)] = np.arange(len(terms), dtype=np.int32)
-            rank[-1] = -1
+            order, rank = key_ranks(terms)
             text = _TextPostings(corpus.tok.copy(), corpus.start, corpus.title_at, length,
                                  [terms[i] for i in order], rank)
     for name in TEXT_FIELDS:
@@ -358,8 +352,7 @@ class _Postings:
         if not self.term:
             return
         words = list(self.words)
-        rank = np.empty(len(words), dtype=np.int64)
-        rank[sorted(range(len(words)), key=words.__getitem__)] = np.arange(len(words))
+        _, rank = key_ranks(words)
         term = np.frombuffer(self.term, dtype=np.int32)
         doc = np.frombuffer(self.doc, dtype=np.int32)
         order = np.lexsort((doc, rank[term]))
@@ -462,34 +455,22 @@ class _TextPostings:
 
 def _write_text_field(fw: Any, field: Any, words: list[bytes], offsets: np.ndarray,
                       docs: np.ndarray, freq: np.ndarray, doc_len: np.ndarray) -> None:
-    """Write a text field's postings a block at a time.
-
-    A term with fewer postings than the codec's inline limit goes through
-    W3PostingsWriter (it is stored in the term table); a longer one is written here,
-    block by block, with the bytes W3PostingsWriter._write_block would write (its
-    per-posting delta encoding and weight scans done with numpy: they took a fifth of
-    a full build at 100,000 dispatches).
-    """
+    """Write a text field's postings a block at a time, with the bytes
+    W3PostingsWriter._write_block would write (its per-posting delta encoding and weight
+    scans done with numpy: they took a fifth of a full build at 100,000 dispatches). The
+    full build's codec inlines no term (W3Codec's inline limit, 1), so every term has
+    blocks."""
     boost = float(field.format.field_boost)
     weights = (freq * boost).astype(np.float32)
     ids = docs.astype(np.uint32)
     # Each posting's id minus the previous one's (a block's first keeps its id: see
-    # _write_blocks), and where a posting's weight differs from the previous one.
+    # _write_blocks).
     deltas = np.diff(ids.astype(np.int64), prepend=0)
     bounds = offsets.tolist()
     for i, word in enumerate(words):
         fw.start_term(word)
-        pw = fw._postwriter  # noqa: SLF001
-        a, b = bounds[i], bounds[i + 1]
-        if b - a < pw._inlinelimit:  # noqa: SLF001 - inlined in the term table
-            pw._ids = array("I", ids[a:b].tobytes())  # noqa: SLF001
-            pw._weights = array("f", weights[a:b].tobytes())  # noqa: SLF001
-            lens = doc_len[a:b]
-            pw._minlength = int(lens.min())  # noqa: SLF001
-            pw._maxlength = int(lens.max())  # noqa: SLF001
-            pw._maxweight = float(weights[a:b].max())  # noqa: SLF001
-        else:
-            _write_blocks(pw, ids, deltas, weights, doc_len, a, b)
+        _write_blocks(fw._postwriter, ids, deltas, weights, doc_len,  # noqa: SLF001
+                      bounds[i], bounds[i + 1])
         fw.finish_term()
 
 

@@ -116,7 +116,6 @@ def build_search(
     try:
         result.files = export_client_index(index_dir, out_dir, settings,
                                            previous_dir=previous_dir, corpus=corpus)
-        del corpus
     except BaseException:
         if child is not None:
             child.join()

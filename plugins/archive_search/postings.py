@@ -17,6 +17,7 @@ import base64
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -50,6 +51,17 @@ class Corpus:
     @property
     def n(self) -> int:
         return len(self.start) - 1
+
+
+def key_ranks(keys: Sequence[Any]) -> tuple[list[int], npt.NDArray[np.int32]]:
+    """Sort keys: return their indices in ascending key order, and each index's rank (its
+    place in that order) with one entry more, -1, so that the separator -1 of a token array
+    ranked through the table stays -1."""
+    order = sorted(range(len(keys)), key=keys.__getitem__)
+    rank = np.empty(len(keys) + 1, dtype=np.int32)
+    rank[np.asarray(order, dtype=np.int64)] = np.arange(len(keys), dtype=np.int32)
+    rank[-1] = -1
+    return order, rank
 
 
 @dataclass

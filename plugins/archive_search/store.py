@@ -154,8 +154,8 @@ class Vocabulary(dict[str, int]):
             self.ids[term] = number
         return number
 
-    def ids_of(self, text: str) -> array[int]:
-        """Return the term ids of a text.
+    def bytes_of(self, text: str) -> bytes:
+        """Return the term ids of a text as int32 bytes, native order.
 
         Folding works character by character and never turns a character into a
         letter across whitespace, so the tokens of a text are those of its
@@ -163,12 +163,6 @@ class Vocabulary(dict[str, int]):
         kept as the bytes of its int32 ids: a text's ids are its chunks' bytes joined,
         with no Python-level loop over ids (a third of the store's analysis time).
         """
-        ids = array("i")
-        ids.frombytes(self.bytes_of(text))
-        return ids
-
-    def bytes_of(self, text: str) -> bytes:
-        """Return the term ids of a text as int32 bytes, native order (see ids_of)."""
         chunks = self.chunks
         parts = text.split()
         found = list(map(chunks.get, parts))

@@ -21,7 +21,7 @@ from .citations import bibtex, csl_item, permalink, plain_text
 from .connections import connections
 from .seo import sitemap
 from .settings import EntitySettings
-from .site import GROUP_DIRS, EntityPage, Site
+from .site import EntityPage, Site
 
 CSV_COLUMNS = (
     "slug",
@@ -203,7 +203,7 @@ def export_jobs(site: Site, siteurl: str, sitename: str, es: EntitySettings,
                 "group": page.entity.group,
                 "kind": page.entity.kind,
                 "dispatch_count": len(page.dispatches),
-                "json": f"donnees/{GROUP_DIRS[page.entity.group]}/{slug}.json",
+                "json": page.data_path,
             }
             for slug, page in sorted(site.entities.items())
         ]
@@ -211,7 +211,7 @@ def export_jobs(site: Site, siteurl: str, sitename: str, es: EntitySettings,
 
     yield names["depeches.jsonl"], table
     for slug, page in sorted(site.entities.items()):
-        yield entity(f"donnees/{GROUP_DIRS[page.entity.group]}/{slug}.json", slug)
+        yield entity(page.data_path, slug)
     yield "donnees/entites.json", summary
 
 
@@ -234,12 +234,12 @@ def citation_jobs(site: Site, sitename: str, siteurl: str, gzip_from: int = 0) -
         return path, make
 
     def whole() -> list[tuple[str, bytes]]:
-        links = [permalink(siteurl, d.url) for d in site.dispatches]
+        pairs = [(d, permalink(siteurl, d.url)) for d in site.dispatches]
+        entries = "\n".join(bibtex(d, sitename, link) for d, link in pairs)
         return [
-            _bulk(names["depeches.bib"],
-                  "\n".join(bibtex(d, sitename, link) for d, link in zip(site.dispatches, links)).encode("utf-8")),
+            _bulk(names["depeches.bib"], entries.encode("utf-8")),
             _bulk(names["depeches.csl.json"],
-                  _json([csl_item(d, sitename, link) for d, link in zip(site.dispatches, links)])),
+                  _json([csl_item(d, sitename, link) for d, link in pairs])),
         ]
 
     for index in range(len(site.dispatches)):
@@ -258,7 +258,8 @@ def extra_jobs(site: Site, prepared: Any) -> Iterator[FileJob]:
     gzip_from = prepared.dispatch.gzip_exports_from
     yield from export_jobs(site, siteurl, sitename, prepared.entity, gzip_from)
     yield from citation_jobs(site, sitename, siteurl, gzip_from)
-    yield "sitemap.xml", lambda: [("sitemap.xml", sitemap(site, siteurl, prepared.dispatch.per_page))]
+    per_page = prepared.dispatch.per_page
+    yield "sitemap.xml", lambda: [("sitemap.xml", sitemap(site, siteurl, per_page))]
 
 
 def extra_files(site: Site, prepared: Any) -> Iterator[tuple[str, bytes]]:

@@ -353,7 +353,7 @@ def _entity_main(
             "map": place_map,
             "neighbours": [dict(link_chip(n.page), km=n.km) for n in near] if place_map else [],
             "feed": f"feeds/{GROUP_DIRS[group]}/{e.slug}.atom.xml",
-            "data": f"donnees/{GROUP_DIRS[group]}/{e.slug}.json",
+            "data": page.data_path,
             "dispatches": [card(site, i) for i in newest],
             "periods": _period_index(periods) if periods is not None else [],
             "meta": {"type": "website", "description": _entity_description(page, dates)},

@@ -82,6 +82,11 @@ class EntityPage:
         """Path from the site root."""
         return f"{GROUP_DIRS[self.entity.group]}/{self.entity.slug}.html"
 
+    @property
+    def data_path(self) -> str:
+        """Path of the entity's JSON record (donnees/), from the site root."""
+        return f"donnees/{GROUP_DIRS[self.entity.group]}/{self.entity.slug}.json"
+
 
 @dataclass
 class Site:
