@@ -170,8 +170,12 @@ def test_one_json_per_entity_page_agreeing_with_it(site: Path) -> None:
         }
         assert table == data["months"]
         assert len(data["dispatches"]) == data["dispatch_count"]
+        own = {d["slug"] for d in data["dispatches"]}
         for c in data["co_mentions"]:
-            assert set(c["shared"]) <= {d["slug"] for d in data["dispatches"]}
+            folder = "acteurs" if c["group"] == "acteur" else "lieux"
+            other_file = site / "donnees" / folder / f"{c['slug']}.json"
+            other = json.loads(other_file.read_text(encoding="utf-8"))
+            assert c["shared"] == len(own & {d["slug"] for d in other["dispatches"]}) > 0
 
 
 # Citations ---------------------------------------------------------------------------------

@@ -20,6 +20,7 @@ from sitecheck import ROOT, build_site
 
 from dispatch_archive.connections import connections
 from dispatch_archive.figures import NEIGHBOUR_KM, FigureCache, Figures, distance_km
+from dispatch_archive.pages import SHARED_SHOWN
 from dispatch_archive.site import build_site as build_model
 from entity_tags.gazetteer import Entity, Gazetteer
 
@@ -170,7 +171,7 @@ def test_each_association_lists_the_dispatches_both_share(
         other = li.select_one(".chip")["href"].removeprefix("../")
         shared = {a["href"].removeprefix("../") for a in li.select("details a")}
         both = {d for d, ents in sets.items() if path in ents and other in ents}
-        assert shared == both or (len(shared) == 10 and shared < both)
+        assert shared == both or (len(shared) == SHARED_SHOWN and shared < both)
         assert li.select_one("summary").get_text().startswith(f"{len(both)} dépêche")
 
 
@@ -503,3 +504,74 @@ def test_json_ld_cannot_close_its_script_element() -> None:
     assert len(scripts) == 1 and scripts[0]["type"] == "application/ld+json"
     assert json.loads(scripts[0].string)["headline"] == hostile
     assert "alert(1)</script>" not in html and "<script>alert" not in html
+
+
+# Lean pages --------------------------------------------------------------------------------
+
+
+@pytest.mark.slow
+def test_first_mention_of_each_entity_links_and_later_ones_are_highlighted(
+    parsed: dict[str, BeautifulSoup],
+) -> None:
+    repeated = 0
+    for path, page in parsed.items():
+        if not path.startswith("depeches/"):
+            continue
+        body = page.select_one(".dispatch-body")
+        links = [a["href"] for a in body.select("a.mention")]
+        assert len(links) == len(set(links)), path  # one link per entity
+        listed = {c["href"] for c in page.select(".dispatch-entities .chip")}
+        assert set(links) <= listed, path
+        for span in body.select("span.mention"):
+            repeated += 1
+            assert not span.find("a")
+        for mention in body.select(".mention"):  # the title names the entity when the text does not
+            title = mention.get("title")
+            assert title is None or title.strip(), path
+    assert repeated > 0  # the seed names Idleb more than once
+
+
+@pytest.mark.slow
+def test_seed_page_names_idleb_once_as_a_link_then_highlights_it(site: Path) -> None:
+    body = soup(site, SEED_PAGE).select_one(".dispatch-body")
+    idleb = [m for m in body.select(".mention-lieu") if "Idl" in m.get_text()]
+    assert idleb[0].name == "a" and idleb[0]["href"] == "../lieux/idleb.html"
+    assert len(idleb) > 1 and all(m.name == "span" for m in idleb[1:])
+
+
+@pytest.mark.slow
+def test_entity_listings_show_cards_without_chips_and_other_listings_with(
+    parsed: dict[str, BeautifulSoup],
+) -> None:
+    for path, page in parsed.items():
+        cards = page.select(".card")
+        if not cards:
+            continue
+        with_chips = [c for c in cards if c.select(".chips")]
+        if path.startswith(("acteurs/", "lieux/")):
+            assert not with_chips, path
+        elif path in ("index.html",) or path.startswith("archives/"):
+            assert with_chips, path
+        for c in cards:  # title, date and lead always
+            assert c.select_one(".card-title a") and c.select_one(".card-lead")
+            assert c.select_one(".card-meta time, .card-meta .undated")
+
+
+@pytest.mark.slow
+def test_pages_carry_no_template_indentation(site: Path) -> None:
+    for path in (SEED_PAGE, "index.html", "lieux/idleb.html", "archives/index.html"):
+        lines = (site / path).read_text(encoding="utf-8").splitlines()
+        assert not [line for line in lines if line.startswith((" ", "\t"))], path
+
+
+@pytest.mark.slow
+def test_entity_feeds_hold_at_most_their_setting(site: Path) -> None:
+    from dispatch_archive.settings import DispatchSettings
+
+    limit = DispatchSettings().entity_feed_items
+    counts = [
+        f.read_text(encoding="utf-8").count("<entry>") for f in (site / "feeds").rglob("*.atom.xml")
+        if f.parent.name in ("acteurs", "lieux")
+    ]
+    assert counts and max(counts) <= limit
+    assert (site / "feeds" / "all.atom.xml").read_text(encoding="utf-8").count("<entry>") > limit

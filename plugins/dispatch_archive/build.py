@@ -21,7 +21,7 @@ from entity_tags.gazetteer import Gazetteer, load_gazetteer
 from entity_tags.tagger import Tagger
 
 from .exports import extra_jobs
-from .feeds import atom_feed
+from .feeds import SUMMARY_CHARS, atom_feed
 from .pages import GROUP_TITLES, PageJob, build_jobs
 from .pipeline import Cache, Outcome, discover, process
 from .render import make_environment, render_job, write_if_changed
@@ -31,7 +31,10 @@ from .site import GROUP_DIRS, Site, build_site, lead_of
 logger = logging.getLogger(__name__)
 
 MANIFEST_NAME = "render-manifest.json"  # in the cache folder: output path -> key of its inputs
-FEEDS_VERSION = "feeds-1"  # bump when feeds.py changes what it writes
+FEEDS_VERSION = "feeds-2"  # bump when feeds.py changes what it writes
+# Part of every page key beside the templates: bump when render.py changes what a page's
+# data renders to (markup written in Python, the template loader's treatment of sources).
+RENDER_VERSION = "render-2"
 
 
 @dataclass(frozen=True)
@@ -181,25 +184,34 @@ class ArchiveBuild:
         site = self.site
         assert site is not None
         limit = self.prepared.dispatch.feed_items
+        entity_limit = self.prepared.dispatch.entity_feed_items
         url = str(self.prepared.site["SITEURL"])
         name = str(self.prepared.site["SITENAME"])
 
-        def feed(title: str, path: str, page_url: str, items: list[int]) -> tuple[str, str, Callable[[], bytes]]:
+        def feed(title: str, path: str, page_url: str, items: list[int],
+                 limit: int) -> tuple[str, str, Callable[[], bytes]]:
             shown = [i for i in reversed(items) if site.dispatches[i].date][:limit]
+            # What an entry shows, so that a change of the cleaning rules (the text) or of
+            # the gazetteer (an entity's name) renews the feed too.
             inputs = [
-                (site.dispatches[i].url, site.dispatches[i].record["sha256"], site.dispatches[i].entities)
-                for i in shown
+                (d.url, d.date, d.record["sha256"], d.record["title"],
+                 lead_of(d.record["paragraphs"], SUMMARY_CHARS),
+                 [site.entities[s].entity.name for s in d.entities])
+                for d in (site.dispatches[i] for i in shown)
             ]
-            key = job_key(FEEDS_VERSION, path, {"t": title, "u": url, "p": page_url, "i": inputs})
+            key = job_key(FEEDS_VERSION, path, {"t": title, "u": url, "p": page_url, "i": inputs,
+                                                "n": limit})
             return path, key, lambda: atom_feed(site, title, path, page_url, items, url, limit)
 
-        yield feed(name, "feeds/all.atom.xml", "index.html", list(range(len(site.dispatches))))
+        everything = list(range(len(site.dispatches)))
+        yield feed(name, "feeds/all.atom.xml", "index.html", everything, limit)
         for slug, page in sorted(site.entities.items()):
             if entities is not None and slug not in entities:
                 continue
             folder = GROUP_DIRS[page.entity.group]
             path = f"feeds/{folder}/{slug}.atom.xml"
-            yield feed(f"{name} — {page.entity.name}", path, page.url, page.dispatches)
+            title = f"{name} — {page.entity.name}"
+            yield feed(title, path, page.url, page.dispatches, entity_limit)
 
     def search_docs(self) -> Iterator[dict[str, Any]]:
         """One plain document per dispatch, for the search index."""
@@ -365,7 +377,7 @@ def job_key(salt: str, template: str, context: Mapping[str, Any]) -> str:
 
 
 def _templates_salt(folder: Path, globals_: Mapping[str, Any]) -> str:
-    digest = hashlib.blake2b(digest_size=16)
+    digest = hashlib.blake2b(RENDER_VERSION.encode(), digest_size=16)
     for path in sorted(folder.rglob("*")):
         if path.is_file():
             digest.update(path.relative_to(folder).as_posix().encode() + b"\0" + path.read_bytes())

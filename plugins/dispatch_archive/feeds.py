@@ -8,6 +8,7 @@ from xml.sax.saxutils import escape, quoteattr
 from .site import Site, lead_of
 
 EPOCH = "1970-01-01T00:00:00Z"
+SUMMARY_CHARS = 320  # an entry's summary: the lead of the text (the whole text is one link away)
 
 
 def _when(iso: str | None) -> str:
@@ -44,7 +45,7 @@ def atom_feed(
             f"<link href={quoteattr(base + d.url)} rel=\"alternate\"/>"
             f"<id>tag:archive-depeches,2011:{d.record['sha256'][:16]}</id>"
             f"<published>{when}</published><updated>{when}</updated>"
-            f"<summary>{escape(lead_of(d.record['paragraphs'], 600))}</summary>"
+            f"<summary>{escape(lead_of(d.record['paragraphs'], SUMMARY_CHARS))}</summary>"
             + "".join(f"<category term={quoteattr(site.entities[s].entity.name)}/>" for s in d.entities)
             + "</entry>"
         )

@@ -34,7 +34,7 @@ from .site import (
 )
 
 GROUP_TITLES = {"acteur": "Acteurs", "lieu": "Lieux"}
-SHARED_SHOWN = 10  # shared dispatches listed under each co-mentioned entity
+SHARED_SHOWN = 3  # shared dispatches listed under each co-mentioned entity (the newest)
 
 
 @dataclass(frozen=True)
@@ -152,8 +152,12 @@ def _fields(m: Any) -> RecordMention:
     return m if isinstance(m, RecordMention) else record_mentions([m])[0]
 
 
-def _segments(text: str, mentions: list[RecordMention], site: Site) -> list[dict[str, Any]]:
-    """Split a block into plain runs and linked mentions, for highlighting."""
+def _segments(
+    text: str, mentions: list[RecordMention], site: Site, linked: set[str]
+) -> list[dict[str, Any]]:
+    """Split a block into plain runs and mentions, for highlighting. The first mention of
+    an entity on the page links to it (its slug joins `linked`); later ones are highlighted
+    only, as in an encyclopaedia (half the links of a dispatch page, 0.7 KB of it, went)."""
     out: list[dict[str, Any]] = []
     at = 0
     for slug, _block, start, end, _text, via in sorted(mentions, key=lambda m: m[2]):
@@ -162,15 +166,16 @@ def _segments(text: str, mentions: list[RecordMention], site: Site) -> list[dict
             continue
         if start > at:
             out.append({"text": text[at:start]})
-        out.append(
-            {
-                "text": text[start:end],
-                "url": page.url,
-                "group": page.entity.group,
-                "name": page.entity.name,
-                "via": via,
-            }
-        )
+        segment = {
+            "text": text[start:end],
+            "group": page.entity.group,
+            "name": page.entity.name,
+            "via": via,
+        }
+        if slug not in linked:
+            linked.add(slug)
+            segment["url"] = page.url
+        out.append(segment)
         at = end
     if at < len(text):
         out.append({"text": text[at:]})
@@ -186,8 +191,10 @@ def _dispatch_pages(site: Site, prune: Prune | None = None) -> Iterator[PageJob]
         for m in r.get("mentions", []):
             fields = _fields(m)
             by_block[fields[1]].append(fields)
+        linked: set[str] = set()
         paragraphs = [
-            _segments(text, by_block.get(n, []), site) for n, text in enumerate(r["paragraphs"], start=1)
+            _segments(text, by_block.get(n, []), site, linked)
+            for n, text in enumerate(r["paragraphs"], start=1)
         ]
         chips = [chip(site.entities[s], d.counts[s]) for s in d.entities]
         rules = {rule.name: rule.label for rule in ALL_RULES}
@@ -199,7 +206,6 @@ def _dispatch_pages(site: Site, prune: Prune | None = None) -> Iterator[PageJob]
             {
                 "page_title": r["title"],
                 "title": r["title"],
-                "title_segments": _segments(r["title"], by_block.get(0, []), site),
                 "date": d.date,
                 "date_label": french_date(d.date),
                 "source": r.get("source"),
@@ -317,7 +323,11 @@ def _entity_main(
     months = site.months(page.dispatches)
     near = figures.neighbours(page) if group == "lieu" else []
     place_map = figures.place_map(page, near) if group == "lieu" else None
-    newest = page.dispatches[::-1][: ds.per_page]  # undated ones last, as in every listing
+    # Undated ones last, as in every listing. All of them up to per_page; beyond, the newest
+    # few, the period pages holding every one (at 10,000 dispatches, 50 cards on the main
+    # page of each long listing repeated 20 MB of its period pages).
+    shown = min(ds.entity_latest, ds.per_page) if periods is not None else ds.per_page
+    newest = page.dispatches[::-1][:shown]
     return PageJob(
         page.url,
         "entity.html",

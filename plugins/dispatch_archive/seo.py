@@ -14,7 +14,7 @@ from xml.sax.saxutils import escape
 
 from .citations import permalink
 from .periods import entity_periods
-from .site import GROUP_DIRS, Site, lead_of
+from .site import GROUP_DIRS, Site
 
 # schema.org types for our kinds of entity.
 SCHEMA_TYPES = {
@@ -39,7 +39,7 @@ def news_article(site: Site, index: int) -> dict[str, Any]:
         "@context": "https://schema.org",
         "@type": "NewsArticle",
         "headline": r["title"],
-        "description": lead_of(r["paragraphs"], 200),
+        # No description: the page's meta description holds the same lead.
         "inLanguage": "fr",
         "isAccessibleForFree": True,
         "identifier": {"@type": "PropertyValue", "propertyID": "SHA-256", "value": r["sha256"]},

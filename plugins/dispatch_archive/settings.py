@@ -58,7 +58,11 @@ class DispatchSettings:
     cache_path: str = ".cache"  # outside output/: per-dispatch cache, search index
     per_page: int = 50  # dispatch cards per listing page
     index_latest: int = 20  # dispatches on the home page
-    feed_items: int = 50  # entries per Atom feed
+    feed_items: int = 50  # entries of the whole archive's Atom feed
+    entity_feed_items: int = 20  # entries of an actor's or a place's Atom feed
+    # Dispatches an entity's main page shows when its listing has period pages (more than
+    # per_page dispatches): the rest is one click away, on the period pages.
+    entity_latest: int = 10
     workers: int = 0  # processes for tagging and rendering; 0 means one per core
     site_description: str = ""  # shown on the home page and in feeds
     # From this many dispatches, the whole-archive exports (depeches.jsonl, .csv, .bib,
@@ -72,7 +76,8 @@ class DispatchSettings:
 
     def check(self) -> None:
         """Refuse values that cannot work."""
-        for name in ("per_page", "index_latest", "feed_items"):
+        for name in ("per_page", "index_latest", "feed_items", "entity_feed_items",
+                     "entity_latest"):
             if getattr(self, name) < 1:
                 raise SettingsError(f"Setting DISPATCH_{name.upper()} must be at least 1.")
         if self.workers < 0:

@@ -17,7 +17,7 @@ from .pipeline import Failure, Record
 
 MONTHS = MONTHS_FR  # one list of French month names for pages and charts
 GROUP_DIRS = {"acteur": "acteurs", "lieu": "lieux"}
-LEAD_CHARS = 240
+LEAD_CHARS = 200  # cards, meta descriptions and search cards show the same lead
 
 
 def french_date(iso: str | None) -> str:
