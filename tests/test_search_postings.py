@@ -462,3 +462,22 @@ def test_search_child_returns_the_stages_result_or_fails_loudly(tmp_path: Path) 
 
     with pytest.raises(SearchFailed, match="no dispatches today"):
         SearchChild(broken, tmp_path / "index2", tmp_path / "out2", SMALL).join()
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_docs_of_and_stable_order_are_numpy_s_own(seed: int) -> None:
+    """The faster forms give what searchsorted and a stable argsort give, empty dispatches
+    and repeated codes included."""
+    from archive_search.postings import docs_of, stable_order
+
+    rng = np.random.default_rng(seed)
+    lengths = rng.integers(0, 6, 200)  # some dispatches hold no token
+    start = np.concatenate(([0], np.cumsum(lengths))).astype(np.int64)
+    total = int(start[-1])
+    for size in (0, 1, 17, total):
+        at = np.sort(rng.choice(total, size=size, replace=False)).astype(np.int64)
+        assert np.array_equal(docs_of(start, at), np.searchsorted(start, at, side="right") - 1)
+    code = rng.integers(0, 50, 5000).astype(np.int64)
+    assert np.array_equal(stable_order(code), np.argsort(code, kind="stable"))
+    big = np.array([2**62, 3, 2**62, 3], dtype=np.int64)  # too large for code * n + index
+    assert np.array_equal(stable_order(big), np.argsort(big, kind="stable"))

@@ -31,7 +31,7 @@ from whoosh.system import pack_uint
 from whoosh.util.numeric import byte_to_length, length_to_byte
 
 from .analysis import analyze, french_analyzer
-from .postings import Corpus, key_ranks
+from .postings import Corpus, docs_of, key_ranks
 from .settings import SearchSettings
 from .store import (
     IndexError_,
@@ -395,7 +395,7 @@ class _TextPostings:
         for a in range(0, len(tok), TOKENS_AT_ONCE):
             b = min(a + TOKENS_AT_ONCE, len(tok))
             at = np.arange(a, b, dtype=np.int64)
-            d = np.searchsorted(start, at, side="right") - 1
+            d = docs_of(start, at)
             pos = at - start[d]
             title = title_at[d]
             self.field[a:b] = np.where(pos < title, 2, pos > title + length[d, 0])
@@ -416,7 +416,7 @@ class _TextPostings:
                 continue
             at = np.flatnonzero(sel)
             at += a
-            yield ranked[sel], (np.searchsorted(self.start, at, side="right") - 1).astype(np.int64)
+            yield ranked[sel], docs_of(self.start, at)
 
     def has(self, slot: int) -> bool:
         """Tell whether the field has any posting."""
