@@ -650,3 +650,160 @@ def test_skipping_blocks_gives_the_tags_of_reading_them_all(gazetteer: Gazetteer
 def test_a_nationality_is_not_an_entity(block: str, span: str, label: str) -> None:
     result = run(["Titre", block], [(1, span, label)])
     assert span not in names(result), result.discovered
+
+
+# discovery-21 (reproductions on invented sentences of what tests/gold/holdout12 and 13 showed)
+
+EXTRA = (
+    ("armee-syrienne", "Armée syrienne", "etat", "acteur", ("forces du régime",)),
+    ("armee-allemande", "Armée allemande", "etat", "acteur", ()),
+    ("armee-neerlandaise", "Armée néerlandaise", "etat", "acteur", ()),
+    ("armee-americaine", "Armée américaine", "etat", "acteur", ()),
+    ("armee-libanaise", "Armée libanaise", "etat", "acteur", ()),
+    ("gouvernement-turc", "Gouvernement turc", "etat", "acteur", ()),
+    ("emirats-arabes-unis", "Emirats arabes unis", "pays", "lieu", ()),
+    ("bosra", "Bosra", "ville", "lieu", ()),
+    ("teheran", "Téhéran", "ville", "lieu", ()),
+)
+
+
+def run_wide(blocks: list[str], spans: list[tuple[int, str, str]]) -> TagResult:
+    """run() with a few armies, governments and places more in the gazetteer."""
+    entities = dict(GAZ.entities)
+    parents = {"bosra": "syrie", "teheran": "iran", "emirats-arabes-unis": None}
+    for slug, name, kind, group, aliases in EXTRA:
+        entities[slug] = Entity(slug, name, kind, group, (name, *aliases), parent=parents.get(slug))
+    entities["syrie"] = Entity("syrie", "Syrie", "pays", "lieu", ("Syrie",))
+    entities["iran"] = Entity("iran", "Iran", "pays", "lieu", ("Iran",))
+    by_alias = {fold(a): e.slug for e in entities.values() for a in e.aliases}
+    gazetteer = Gazetteer(entities, frozenset(BLOCKED), "test-2", by_alias)
+    matcher = Matcher(gazetteer)
+    found: list[Span] = []
+    for block, text, label in spans:
+        start = blocks[block].index(text)
+        found.append((block, start, start + len(text), label))
+    return resolve(blocks, matcher.find_all(blocks), found, gazetteer, matcher)
+
+
+@pytest.mark.parametrize(
+    ("block", "expected"),
+    [
+        ("Des militaires allemands, néerlandais et américains gardent les batteries.",
+         {"armee-allemande", "armee-neerlandaise", "armee-americaine"}),
+        ("Les autorités turques ont fermé le poste.", {"gouvernement-turc"}),
+        ("Aucun avion américain n'a survolé la zone.", {"armee-americaine"}),
+        # an adjective, not soldiers; a party, not the army
+        ("La justice militaire libanaise a inculpé l'ancien ministre.", set()),
+        ("Le chef des Forces libanaises a réagi.", set()),
+        # a nationality whose army the gazetteer lacks gives nothing
+        ("Des instructeurs belges sont arrivés.", set()),
+    ],
+)
+def test_a_military_or_government_noun_and_a_nationality_name_that_body(
+    block: str, expected: set[str]
+) -> None:
+    result = run_wide(["Titre", block], [])
+    assert slugs(result) == expected, result.mentions
+
+
+@pytest.mark.parametrize(
+    ("block", "expected"),
+    [
+        ("Les habitants réclament la chute du régime depuis des mois.", {"gouvernement-syrien"}),
+        ("Les rebelles ont chassé le régime de Bosra après quatre jours.",
+         {"gouvernement-syrien", "bosra"}),
+        ("L'armée a repris trois villages au nord de Hama.", {"armee-syrienne"}),
+        ("Le régime iranien a démenti toute implication.", set()),
+        ("Le régime des sanctions a été prolongé d'un an.", set()),
+        ("Le régime de Téhéran a démenti.", {"teheran"}),
+        ("L'armée de l'air a frappé.", set()),
+    ],
+)
+def test_bare_regime_and_army_name_the_syrian_ones(block: str, expected: set[str]) -> None:
+    result = run_wide(["Titre", block], [])
+    assert slugs(result) == expected, result.mentions
+
+
+def test_bare_army_is_another_when_the_dispatch_names_another_army() -> None:
+    blocks = ["Liban : l'armée reprend une colline", "L'armée libanaise a déployé des renforts."]
+    assert "armee-syrienne" not in slugs(run_wide(blocks, []))
+
+
+@pytest.mark.parametrize(
+    ("block", "span", "label", "kind"),
+    [
+        ("Selon la radio d'information locale Sawt al-Qalaa, trois civils sont morts.",
+         "Sawt al-Qalaa", "LOC", "media"),
+        ("Selon le site d'opposition Jabal Post, le village a été vidé.", "Jabal Post", "LOC",
+         "media"),
+        ("Pour un chercheur au centre d'études Mizan, le message est clair.", "Mizan", "LOC",
+         "organisation"),
+        ("La famille a été accueillie par Beit Nour, une association locale.", "Beit Nour", "LOC",
+         "organisation"),
+    ],
+)
+def test_an_organisation_or_media_cue_beats_the_model_place_label(
+    block: str, span: str, label: str, kind: str
+) -> None:
+    result = run(["Titre", block], [(1, span, label)])
+    assert [(d.name, d.kind, d.group) for d in result.discovered] == [(span, kind, "acteur")]
+
+
+@pytest.mark.parametrize(
+    ("block", "span", "label"),
+    [
+        ("Les troupes ont repris Tal Samra, que les Kurdes appellent Gir Sor, dimanche.", "Gir Sor",
+         "LOC"),
+        ("Il fut le premier chef d'Etat arabe à se rendre à Damas.", "Etat arabe", "LOC"),
+        ("Slogans du jour : « Libérez les prisonniers ».", "Libérez", "LOC"),
+        ("Deux journalistes, un Libanais et un Turc, ont disparu.", "Turc", "LOC"),
+        ("La Foire internationale de Homs a rouvert.", "Foire internationale de Homs", "ORG"),
+    ],
+)
+def test_junk_of_the_sixth_session_never_becomes_an_entity(
+    block: str, span: str, label: str
+) -> None:
+    result = run(["Titre", block], [(1, span, label)])
+    assert span not in names(result), result.discovered
+
+
+def test_a_country_short_form_links_to_the_full_name_of_the_dispatch() -> None:
+    blocks = [
+        "Titre",
+        "Les Emirats arabes unis rouvrent leur ambassade.",
+        "Les Emirats ont salué l'accord.",
+    ]
+    result = run_wide(blocks, [(2, "Emirats", "LOC")])
+    assert not result.discovered
+    assert [m.text for m in result.mentions if m.slug == "emirats-arabes-unis"] == [
+        "Emirats arabes unis",
+        "Emirats",
+    ]
+
+
+def test_a_head_of_body_is_followed_by_its_body_not_a_portfolio() -> None:
+    block = (
+        "selon Samir Khalil, directeur du Centre syrien pour la documentation des crimes, à Paris."
+    )
+    result = run(["Titre", block], [(1, "Centre syrien pour la documentation des crimes", "ORG")])
+    assert "Centre syrien pour la documentation des crimes" in names(result)
+
+
+def test_a_person_named_after_a_site_head_is_the_site() -> None:
+    block = "Les soldats ont évacué le tombeau de Selim Pacha dans la nuit."
+    result = run(["Titre", block], [(1, "Selim Pacha", "PER")])
+    assert [(d.name, d.kind) for d in result.discovered] == [("tombeau de Selim Pacha", "site")]
+
+
+@pytest.mark.parametrize(
+    ("block", "expected"),
+    [
+        ("L'Autorité syrienne des ports a fermé Tartous.", True),  # the name after « L' »
+        ("L'ONU a protesté.", False),
+    ],
+)
+def test_a_name_after_an_elided_article_is_read(block: str, expected: bool) -> None:
+    from entity_tags.discovery import _may_name_more
+
+    covered = [(m.start, m.end) for m in MATCHER.find(block)]
+    assert _may_name_more(block, covered) is expected

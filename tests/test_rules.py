@@ -100,6 +100,11 @@ REMOVED = [
     ("La digue après la crue, jeudi (image envoyée par un habitant)", "legende-creditee"),
     ("Épisode 7 de notre fil « Reconstruction »", "promotion"),
     ("Précision : une première version de cet article datait l'attaque de mardi.", "abonnes"),
+    # added with rules 2026-11-26.9 (invented wordings, not those of tests/gold/holdout12 and 13)
+    ("Une remarque sur cette dépêche ? Notre desk répond le vendredi", "auto-reference"),
+    ("Ce texte existe aussi en version kurde sur notre site partenaire", "auto-reference"),
+    ("Rectification (3 mars) : une version antérieure situait le barrage à Tabqa.", "abonnes"),
+    ("Mis de côté par 87 lecteurs pour une lecture ultérieure", "compteur"),
     # lire-aussi: teasers
     ("Lire aussi : Idleb, l'ultime bastion rebelle", "lire-aussi"),
     ("À lire aussi - Le Conseil de sécurité se réunit en urgence", "lire-aussi"),
@@ -148,6 +153,10 @@ REMOVED = [
 ]
 
 KEPT = [
+    # rules 2026-11-26.9: body sentences that name a text or count people
+    "Ce texte prévoit un cessez-le-feu de trente jours dans toute la Syrie.",
+    "Selon ce texte, les belligérants doivent « cesser immédiatement » les hostilités.",
+    "La chaîne de l'opposition revendique 230 000 abonnés sur YouTube.",
     # body text that looks like boilerplate
     "Selon les dernières nouvelles du front, les combats se poursuivent au sud d'Idleb.",
     "« Nous n'avons reçu aucune aide », a déclaré à l'AFP un habitant de la ville.",
