@@ -328,3 +328,30 @@ def test_a_back_dated_dispatch_leaves_the_other_periods_files_alone(tiny: dict[s
     assert {name: data for name, (data, _) in state().items()} == {
         name: data for name, (data, _) in before.items()
     }
+
+
+@pytest.mark.slow
+def test_a_rebuild_with_nothing_changed_keeps_every_file_and_renders_nothing(
+    tiny: dict[str, Path],
+) -> None:
+    """Every file of the output (pages, feeds, exports, the build report) stays the same
+    inode: the renderer linked it from the previous build instead of writing it."""
+    out = tiny["out"]
+    before = {p.relative_to(out).as_posix(): p.stat().st_ino for p in out.rglob("*") if p.is_file()}
+    built: list[object] = []
+
+    def catch(build: object) -> None:
+        built.append(build)
+
+    from blinker import signal
+
+    signal("dispatch_archive_built").connect(catch)
+    try:
+        build_and_swap(out, lambda tmp: tiny_build(tmp, tiny["base"]))
+    finally:
+        signal("dispatch_archive_built").disconnect(catch)
+    after = {p.relative_to(out).as_posix(): p.stat().st_ino for p in out.rglob("*") if p.is_file()}
+    assert after == before
+    assert "rapport.html" in after and "rapport.json" in after
+    (build,) = built
+    assert build.stats["rewritten"] == 0 and build.stats["reused"] > 0  # type: ignore[attr-defined]

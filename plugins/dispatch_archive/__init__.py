@@ -70,7 +70,6 @@ class DispatchGenerator:
         archive_ready.send(self.build)  # the search plugin starts its stages beside ours
         written = self.build.write()
         archive_built.send(self.build)
-        self.build.write_report()
         logger.info(
             "Archive pages: %d files, %d rewritten, in %.2f s",
             self.build.stats["files"],

@@ -169,6 +169,8 @@ class ArchiveBuild:
             rewritten += part.rewritten
             reused += part.reused
             paths.extend(part.paths)
+        rewritten += self._write_report(old_manifest, previous_dir, salt, manifest)
+        paths += ["rapport.json", "rapport.html"]
         save_manifest(manifest_path, manifest, self.output_path)
         self.manifest, self.salt = manifest, salt  # `invoke regenerate` renders from here on
         self.written_paths = sorted(paths)
@@ -272,17 +274,36 @@ class ArchiveBuild:
             },
         }
 
-    def write_report(self) -> None:
-        """output/rapport.json and output/rapport.html."""
+    def _write_report(self, old_manifest: Mapping[str, str], previous_dir: Path, salt: str,
+                      manifest: dict[str, str]) -> int:
+        """output/rapport.json and output/rapport.html; return how many were rewritten.
+
+        Both are kept from the previous build when their data is the same (rendering the
+        page of every input took 1.9 s at 10,000 dispatches, on every build)."""
         report = self.report()
         data = json.dumps(report["counts"], ensure_ascii=False, sort_keys=True)
         inputs = ",\n".join(json.dumps(x, ensure_ascii=False, sort_keys=True) for x in report["inputs"])
         data = f'{{\n"counts": {data},\n"inputs": [\n{inputs}\n]\n}}\n'  # an input per line
-        write_if_changed(self.output_path, "rapport.json", data.encode("utf-8"))
-        env = make_environment([self.theme_path / "templates"], self.prepared.site)
-        job = PageJob("rapport.html", "report.html", {"page_title": "Rapport de construction", "report": report})
-        write_if_changed(self.output_path, job.path, render_job(env, job))
-        self.written_paths += ["rapport.json", "rapport.html"]
+        raw = data.encode("utf-8")
+        context = {"page_title": "Rapport de construction", "report": report}
+        job = PageJob("rapport.html", "report.html", context)
+        rewritten = 0
+        same_dir = previous_dir.resolve() == self.output_path.resolve()
+        templates = [self.theme_path / "templates"]
+        data_key = "data:" + hashlib.blake2b(raw, digest_size=16).hexdigest()
+        for path, key, make in (
+            ("rapport.json", data_key, lambda: raw),
+            (job.path, job_key(salt, job.template, job.context),
+             lambda: render_job(make_environment(templates, self.prepared.site), job)),
+        ):
+            old = previous_dir / path
+            if old_manifest.get(path) == key and old.is_file():
+                if not same_dir:
+                    _link(old, self.output_path / path)
+            else:
+                rewritten += write_if_changed(self.output_path, path, make())
+            manifest[path] = key
+        return rewritten
 
 
 def _search_entity(entity: Any) -> dict[str, Any]:

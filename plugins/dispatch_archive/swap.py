@@ -11,6 +11,7 @@ import filecmp
 import logging
 import os
 import shutil
+import stat
 from collections.abc import Callable
 from pathlib import Path
 
@@ -77,31 +78,52 @@ def exchange(a: Path, b: Path) -> bool:
 
 
 def relink_unchanged(previous: Path, fresh: Path) -> dict[str, int]:
-    """Replace each file of fresh that is byte-identical to previous's with a link to it."""
+    """Replace each file of fresh that is byte-identical to previous's with a link to it.
+
+    Most files of a rebuild are links to the previous ones already (the renderer links what
+    it did not render again): those cost one stat each. Walked with os.scandir and plain
+    strings: with pathlib, this walk took 5 s of a 10,000-dispatch rebuild (42,000 files).
+    """
     kept = changed = 0
     if not previous.is_dir():
         return {"kept": 0, "changed": 0}
-    for dirpath, _dirs, files in os.walk(fresh):
-        for name in files:
-            new = Path(dirpath) / name
-            old = previous / new.relative_to(fresh)
+    old_root, new_root = os.fspath(previous), os.fspath(fresh)
+    pending = [""]
+    while pending:
+        rel = pending.pop()
+        with os.scandir(os.path.join(new_root, rel)) as found:
+            entries = list(found)
+        for entry in entries:
+            name = os.path.join(rel, entry.name)
+            if entry.is_dir(follow_symlinks=False):
+                pending.append(name)
+                continue
+            if not entry.is_file():
+                continue
+            old = os.path.join(old_root, name)
             try:
-                same = old.is_file() and (
-                    os.path.samefile(old, new) or filecmp.cmp(old, new, shallow=False)
-                )
+                old_stat, new_stat = os.stat(old), entry.stat()
+                if not stat.S_ISREG(old_stat.st_mode):
+                    changed += 1
+                    continue
+                if (old_stat.st_dev, old_stat.st_ino) == (new_stat.st_dev, new_stat.st_ino):
+                    kept += 1
+                    continue
+                if old_stat.st_size != new_stat.st_size or not filecmp.cmp(
+                    old, entry.path, shallow=False
+                ):
+                    changed += 1
+                    continue
             except OSError:
-                same = False
-            if not same:
                 changed += 1
                 continue
-            if not os.path.samefile(old, new):
-                link = new.with_name(f".link-{name}")
-                try:
-                    os.link(old, link)
-                    os.replace(link, new)
-                except OSError:  # another filesystem: copy the old times instead
-                    link.unlink(missing_ok=True)
-                    stat = old.stat()
-                    os.utime(new, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+            link = os.path.join(new_root, rel, f".link-{entry.name}")
+            try:
+                os.link(old, link)
+                os.replace(link, entry.path)
+            except OSError:  # another filesystem: copy the old times instead
+                if os.path.lexists(link):
+                    os.unlink(link)
+                os.utime(entry.path, ns=(old_stat.st_atime_ns, old_stat.st_mtime_ns))
             kept += 1
     return {"kept": kept, "changed": changed}
