@@ -105,6 +105,12 @@ REMOVED = [
     ("Ce texte existe aussi en version kurde sur notre site partenaire", "auto-reference"),
     ("Rectification (3 mars) : une version antérieure situait le barrage à Tabqa.", "abonnes"),
     ("Mis de côté par 87 lecteurs pour une lecture ultérieure", "compteur"),
+    # added with rules 2026-11-26.10 (invented wordings, not those of tests/gold/holdout14 and 15)
+    ("(archives — Leila Haddad / Reuters)", "credit-photo"),
+    ("(Ph. d'archives Karim Nassar, poste de Qamichli, 2016)", "credit-photo"),
+    ("(cliché Rami Sabbagh, document remis)", "credit-photo"),
+    ("Ce reportage est en accès libre ; abonnez-vous pour nous soutenir.", "abonnes"),
+    ("Dépêche en accès libre jusqu'à demain, offerte par nos lecteurs abonnés.", "abonnes"),
     # lire-aussi: teasers
     ("Lire aussi : Idleb, l'ultime bastion rebelle", "lire-aussi"),
     ("À lire aussi - Le Conseil de sécurité se réunit en urgence", "lire-aussi"),
@@ -153,6 +159,9 @@ REMOVED = [
 ]
 
 KEPT = [
+    # rules 2026-11-26.10: body sentences in brackets or about free access
+    "(Archives et registres de l'état civil ont été détruits dans l'incendie, selon la mairie.)",
+    "Les archives de la ville sont en accès libre depuis 2019, a indiqué le conservateur.",
     # rules 2026-11-26.9: body sentences that name a text or count people
     "Ce texte prévoit un cessez-le-feu de trente jours dans toute la Syrie.",
     "Selon ce texte, les belligérants doivent « cesser immédiatement » les hostilités.",

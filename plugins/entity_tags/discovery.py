@@ -46,6 +46,7 @@ from .vocabulary import (
     DEMONYM_SUFFIXES,
     DEMONYMS,
     FRENCH_GROUP_HEADS,
+    GENERIC_BODIES,
     GEO_HEADS,
     GIVEN_NAMES,
     HEADINGS,
@@ -70,7 +71,7 @@ from .vocabulary import (
 
 logger = logging.getLogger(__name__)
 
-VERSION = "discovery-21"
+VERSION = "discovery-22"
 # Below this many words per worker, forking processes costs more than it saves (measured on
 # content/dispatches, see docs/tagging.md): one process then tags the whole batch.
 MIN_WORDS_PER_PROCESS = 40_000
@@ -98,6 +99,7 @@ _NEVER = (
 )
 _ROLE_WORDS = _folded(JOBS.words) | _folded(TITLES.words)
 _NOT_NAMES = _folded(NOT_NAMES.words)
+_GENERIC_BODIES = _folded(GENERIC_BODIES.words)
 _MEDIA_WORDS = _folded(MEDIA_WORDS.words)
 _TIME_WORDS = _folded(WEEKDAYS.words) | _folded(MONTHS.words)
 _ARABIC_GROUP_HEADS = _folded(ARABIC_GROUP_HEADS.words)
@@ -168,8 +170,36 @@ _SPEECH_BEFORE = re.compile(
     r"|au\s+téléphone|à\s+la\s+presse|aux\s+journalistes))?\s*$",
     re.I,
 )
+
+
+def _feminine(adjective: str) -> str:
+    """« allemand » → « allemande », « turc » → « turque », « coréen » → « coréenne »."""
+    if adjective.endswith("e"):
+        return adjective
+    if adjective == "grec":
+        return "grecque"
+    if adjective.endswith("c"):
+        return adjective[:-1] + "que"
+    if adjective.endswith("en"):
+        return adjective + "ne"
+    return adjective + "e"
+
+
+def _nationality_adjectives() -> list[str]:
+    """Every form of the nationality adjectives (« grec », « grecque », « turcs »…)."""
+    forms = set()
+    for masculine in NATIONALITIES.words:
+        feminine = _feminine(masculine)
+        plural = masculine if masculine.endswith("s") else masculine + "s"
+        forms.update({masculine, plural, feminine, feminine + "s"})
+    return sorted(forms)
+
+
+# « le Premier ministre grec Kyriakos Mitsotakis »: any nationality may qualify a title
+# (holdout15 a008, after its blind score)
 _ADJ = (
-    r"(?:\s+(?:[a-zà-ÿ-]+i(?:en|enne)|[a-zà-ÿ-]+ais(?:e)?|[a-zà-ÿ-]+ois(?:e)?|local|locale|syrien"
+    rf"(?:\s+(?:{_alternation(_nationality_adjectives())}"
+    r"|[a-zà-ÿ-]+i(?:en|enne)|[a-zà-ÿ-]+ais(?:e)?|[a-zà-ÿ-]+ois(?:e)?|local|locale|syrien"
     r"|syrienne|kurde|turc|turque|russe|américain|américaine|humanitaire|indépendant|indépendante"
     r"|bénévole|volontaire|en\s+chef|de\s+[a-zà-ÿ]+|d'[a-zà-ÿ]+))*"
 )
@@ -244,7 +274,10 @@ _CONNECTOR = re.compile(r"^\s*(?:de\s+la|de\s+l'|de|du|des|d')\s*$", re.I)
 # de Deraa », « Union des transporteurs de Ramtha »)
 _LOCAL_BODY_HEADS = frozenset(
     {"conseil", "comite", "union", "association", "syndicat", "federation", "coordination",
-     "chambre", "cooperative", "collectif", "assemblee", "ordre", "barreau"}
+     "chambre", "cooperative", "collectif", "assemblee", "ordre", "barreau",
+     # « Centre des médias de Maaret Misrine », « Bureau de documentation des martyrs de Deraa »
+     # (holdout15 a002, after its blind score)
+     "centre", "bureau"}
 )
 _TRAILING_CONNECTOR = re.compile(r"\s(?:de\s+la|de\s+l'|de|du|des|d')\s*$", re.I)
 _COORDINATION = re.compile(r"^\s*(?:,|et|ou|,\s*et)\s*(?:de\s+|d'|du\s+|à\s+)?$", re.I)
@@ -377,7 +410,13 @@ def _joined(
         and fold(text[start:end].split()[0]) in _LOCAL_BODY_HEADS
         and (
             any(m.start == next_start for m in state.known if state.group_of(m) == "lieu")
-            or (following is not None and following[1] == next_start and following[3] == "LOC")
+            # the model may call the place a person (« Centre des médias de Maaret Misrine »,
+            # holdout15 a002, after its blind score)
+            or (
+                following is not None
+                and following[1] == next_start
+                and following[3] in ("LOC", "PER")
+            )
         )
     )
     if not (cut or closed or local):
@@ -427,7 +466,12 @@ def _claim(
             state.known.remove(hits[0])
             return start, end
         if (
-            label == "ORG"
+            (
+                label == "ORG"
+                # « selon la Chambre d'industrie d'Alep », which the model calls a place
+                # (holdout14 z013, after its blind score)
+                or label == "LOC" and fold(text[start:end].split()[0]) in _LOCAL_BODY_HEADS
+            )
             and all(state.group_of(m) == "lieu" for m in hits)
             and _TRAILING_CONNECTOR.search(" " + before)
             and _capitalised_words(before) >= 1
@@ -436,6 +480,21 @@ def _claim(
                 state.known.remove(m)
             return start, end
     first = min(hits, key=lambda m: m.start)
+    if (
+        label == "PER"
+        and len(hits) == 1
+        and first.start == start
+        and first.end < end
+        and state.group_of(first) == "lieu"
+        and len(canonical.tokens(first.text)) == 1
+        and fold(first.text) in _given_names(state.gazetteer)
+        and _capitalised_words(text[first.end : end]) >= 1
+    ):
+        # « a raconté Jassem Jaafar »: a town's name that is also a first name, opening a
+        # person's name (the guidelines' « Jassem » trap; holdout9 u030 once Jassem became a
+        # known town, holdout15 a004)
+        state.known.remove(first)
+        return start, end
     if len(hits) == 1 and first.start == start and first.end < end and label in ("PER", "MISC"):
         rest = text[first.end : end]
         offset = len(rest) - len(rest.lstrip())
@@ -454,6 +513,9 @@ def _one_span(block: int, start: int, end: int, label: str, state: _Dispatch) ->
     platform = _PLATFORM_HEAD.match(text, start, end)
     if platform and _capitalised_words(text[platform.end() : end]) >= 2:
         start = platform.end()  # « par Skype Moustafa Haj Younès »: the name follows
+    run_on = _RUN_ON.search(text, start, end)
+    if run_on is not None:
+        end = run_on.start()
     raw = text[start:end]
     if "\n" in raw:
         return  # a span across lines is debris glued to text
@@ -466,6 +528,12 @@ def _one_span(block: int, start: int, end: int, label: str, state: _Dispatch) ->
         return
     at_start = start == 0 or bool(_SENTENCE_START.search(text[max(0, start - 3) : start]))
     inner_start, inner_end, titled = canonical.name_bounds(raw, sentence_start=at_start)
+    place_title = _PLACE_TITLE.match(raw) if titled and label == "LOC" else None
+    if place_title and fold(place_title.group(2)) not in _given_names(gazetteer):
+        # « la cité industrielle de Cheikh Najjar »: « Cheikh » opens the names of places
+        # (Cheikh Maqsoud, Cheikh Miskine), not a title, in a span the model calls a place
+        # whose next word is no first name (holdout14 z013, after its blind score)
+        inner_start, titled = place_title.start(1), False
     if inner_start >= inner_end:
         return
     s, e = start + inner_start, start + inner_end
@@ -542,6 +610,16 @@ def _one_span(block: int, start: int, end: int, label: str, state: _Dispatch) ->
     if " " not in name and _opens_sentence(text, s) and _VERB_OPENING.match(text[s : s + 60].lower()):
         return  # « Crédité d'une dizaine d'opérations, … »: a verb form, not a name
     if group == "acteur" and kind == "organisation":
+        national = _NATIONALITY_AFTER.match(text, e)
+        if national and fold(name.split()[-1]) not in _NATIONALITY and not name.isupper():
+            # « la Croix-Rouge norvégienne »: the model left out the nationality that tells a
+            # national society from the movement (holdout14 z017, after its blind score)
+            e = national.end()
+            name = canonical.normalise(text[s:e])
+            known = gazetteer.lookup(name)
+            if known is not None:
+                state.known.append(Mention(known.slug, block, s, e, text[s:e], "modele"))
+                return
         purpose = _PURPOSE_AFTER.match(text, e)
         if purpose:  # « Nour al-Fourat » + « pour le déminage »: French NGOs name their aim
             e = purpose.end()
@@ -549,6 +627,17 @@ def _one_span(block: int, start: int, end: int, label: str, state: _Dispatch) ->
     if not state.free(block, s, e):
         return
     state.candidates.append(_Candidate(block, s, e, name, group, kind, person_cue, place_cue))
+
+
+_PLACE_TITLE = re.compile(
+    r"^\s*(?:[Ll]e\s+|[Ll]a\s+)?((?:Cheikh|Cheik|Sheikh)\s+([A-ZÀ-Ý][\w'’-]*))"
+)
+# « Stroytransgaz l'exploitation des mines … »: a span that runs on from a name into a noun
+# phrase that an elided article opens with no preposition before it; a name never does (« de
+# l'homme », « pour l'enfance » have theirs) (holdout14 z027, after its blind score)
+_RUN_ON = re.compile(
+    r"(?<=[\w.)])\s+(?<!\bde\s)(?<!\bpour\s)(?<!\bsur\s)(?<!\bcontre\s)l['’][a-zà-ÿ]"
+)
 
 
 def _opens_sentence(text: str, s: int) -> bool:
@@ -660,7 +749,7 @@ def _rejected(name: str, before: str, after: str, gazetteer: Gazetteer) -> bool:
         and words[1].endswith(_DEMONYM_ENDINGS)
     ):
         return True  # « Huit Syriens » opening a sentence: a number of people
-    if len(words) == 1 and _DEMONYM_PERSON.search(before[-6:]) and (
+    if len(words) == 1 and _DEMONYM_PERSON.search(before[-16:]) and (
         _DEMONYM_SINGULAR.search(key) or key in _NATIONALITY
     ):
         return True  # « le Mexicain Santiago Oñate-Laborde »: a nationality, not a name
@@ -680,6 +769,11 @@ def _rejected(name: str, before: str, after: str, gazetteer: Gazetteer) -> bool:
         return True  # « Libérez les détenus »: a slogan's imperative, not a name
     if _NICKNAME_BEFORE.search(before[-40:]):
         return True  # « Essam al-Bouwaydani, dit Abou Hammam »: the nickname of the man named
+    if words[0] in _GENERIC_BODIES and (
+        (len(words) == 2 and words[1] in _NATIONALITY)
+        or (len(words) == 1 and _ONE_NATIONALITY.match(after.lstrip()))
+    ):
+        return True  # « le Parlement syrien »: a generic institution (the guidelines)
     if _VESSEL_BEFORE.search(before[-40:]):
         return True  # « à bord du navire Cape Ray »: ships are not entities
     if any(_MODEL_CODE.match(t) for t in name.split()) or _YEAR.search(name):
@@ -697,7 +791,10 @@ _STATE_NOUN_BEFORE = re.compile(
 _QUOTED_IMPERATIVE = re.compile(r"[«\"“]\s*$")
 _ARTICLE_AFTER = re.compile(r"\s+(?:les?|la|l['’]|nos|vos|des|un|une|tous|toutes)\b", re.I)
 # « le Mexicain », « une Libanaise »: an article, then a demonym used as a noun
-_DEMONYM_PERSON = re.compile(r"(?:^|\s)(?:le|un|du|au|la|une)\s+$", re.I)
+_DEMONYM_PERSON = re.compile(
+    r"(?:^|\s)(?:le|un|du|au|la|une)\s+(?:(?:jeune|vieux|vieil|vieille|autre|ancien|ancienne)\s+)?$",
+    re.I,
+)  # « une jeune Israélienne » (holdout15 a009, after its blind score)
 _SINGULAR_ENDINGS = "ien|ienne|ain|ais|aise|ois|oise|ique"  # « Mexicain », « Libanaise », « Britannique »
 _DEMONYM_SINGULAR = re.compile(rf"(?:{_SINGULAR_ENDINGS})$")
 # « … pour le déminage, », « … pour la réconciliation des parties en conflit ( »: lowercase
@@ -734,7 +831,12 @@ _VERB_OPENING = re.compile(
     r"(?:[a-zà-ÿ]{3,}(?:é|ée|és|ées)\s+(?:d['’]|de\s|du\s|des\s|par\s|à\s|au\s|aux\s|depuis\s"
     r"|dans\s|sur\s|lors\s|pendant\s|grâce\s|avec\s|pour\s|et\s|ou\s|,)"
     r"|[a-zà-ÿ]{3,}(?:er|ir|re|ant)\s+(?:les?\s|la\s|l['’]|une?\s|des\s|du\s|de\s|d['’]|à\s"
-    r"|au\s|aux\s|sur\s|dans\s|en\s|ses\s|son\s|sa\s|leurs?\s|ce\s|cette\s|ces\s))"
+    r"|au\s|aux\s|sur\s|dans\s|en\s|ses\s|son\s|sa\s|leurs?\s|ce\s|cette\s|ces\s)"
+    # a plural participle in -is, -us, -its before its complement (« Accueillis par le Premier
+    # ministre, … », « Revendus pour quelques centaines de couronnes, … », holdout14 z017, z020,
+    # holdout15 a003, after their blind score)
+    r"|[a-zà-ÿ]{3,}(?:is|ies|us|ues|its|ites)\s+(?:par\s|pour\s|sous\s|dans\s|depuis\s|d['’]|de\s"
+    r"|du\s|des\s|à\s|au\s|aux\s|en\s|avec\s|sur\s))"
 )
 _MODEL_CODE = re.compile(r"^[A-Za-zÀ-ÿ]{1,4}-\d{1,3}[A-Za-z]?$")
 _YEAR = re.compile(r"\b(?:19|20)\d\d\b")
@@ -850,6 +952,13 @@ def _extend_person_left(text: str, s: int, state: _Dispatch, block: int) -> int:
     return s
 
 
+# « la brigade al-Moutassim » is « Al-Moutassim », « la brigade Asifat al-Chamal » « Asifat
+# al-Chamal », as « la brigade al-Baraa » is « Al-Baraa »: an Arabic name carries its own head
+# (holdout6 and holdout10 v007; holdout14 z010, holdout15 a006, after their blind score); « la
+# division Sultan Mourad » keeps its French word
+_ARABIC_ARTICLE = re.compile(r"(?:al|el)-\w", re.I)
+
+
 def _group_name(text: str, s: int, e: int, name: str) -> tuple[str, int]:
     """An armed group's name: a French unit word before an Arabic one goes (« brigade Liwa
     al-Tawhid » is « Liwa al-Tawhid »), otherwise it is part of the name, capitalised."""
@@ -857,13 +966,17 @@ def _group_name(text: str, s: int, e: int, name: str) -> tuple[str, int]:
     if (
         len(words) > 1
         and fold(words[0]) in _FRENCH_GROUP_HEADS
-        and fold(words[1]).split(" ")[0] in _ARABIC_GROUP_HEADS
+        and (
+            fold(words[1]).split(" ")[0] in _ARABIC_GROUP_HEADS
+            or any(_ARABIC_ARTICLE.match(w) for w in words[1:])
+        )
     ):
         s = s + text[s:e].index(words[1])
         return canonical.normalise(text[s:e]), s
     m = re.search(r"\b(division|brigade|bataillon|régiment|légion)\s+$", text[:s], re.I)
     if (
         m
+        and not any(_ARABIC_ARTICLE.match(w) for w in words)
         and fold(words[0]).split(" ")[0] not in _ARABIC_GROUP_HEADS
         and fold(words[0]) not in _FRENCH_GROUP_HEADS
     ):
@@ -938,6 +1051,9 @@ _MINISTRY = re.compile(
     r"(?:de\s+la\s+|de\s+l['’]|du\s+|des\s+)[A-ZÀ-Ý][\w'’-]+"
     r"(?:\s+(?:étrangères|extérieures|intérieures|sociales|religieuses|municipales|islamiques"
     r"|supérieur|publique|nationale|locale|civile|humanitaires|pétrolières))?"
+    # a second portfolio (« … de l'Administration locale et de l'Environnement », holdout14 z026,
+    # after its blind score)
+    r"(?:\s+et\s+(?:de\s+la\s+|de\s+l['’]|du\s+|des\s+)[A-ZÀ-Ý][\w'’-]+)?"
 )
 
 
@@ -955,19 +1071,6 @@ def _ministries(state: _Dispatch) -> None:
                 c for c in state.candidates if not (c.block == block and c.start < e and s < c.end)
             ]
             state.candidates.append(_Candidate(block, s, e, name, "acteur", "organisation"))
-
-
-def _feminine(adjective: str) -> str:
-    """« allemand » → « allemande », « turc » → « turque », « coréen » → « coréenne »."""
-    if adjective.endswith("e"):
-        return adjective
-    if adjective == "grec":
-        return "grecque"
-    if adjective.endswith("c"):
-        return adjective[:-1] + "que"
-    if adjective.endswith("en"):
-        return adjective + "ne"
-    return adjective + "e"
 
 
 def _nationality_forms() -> dict[str, str]:
@@ -993,6 +1096,7 @@ _NATIONAL_BODY = re.compile(
     rf"(?:\s+et\s+(?-i:{_NATIONALITY_RE}))?)(?![\w'’-])",
     re.I,
 )
+_NATIONALITY_AFTER = re.compile(rf"\s+(?:{_NATIONALITY_RE})(?![\w'’-])")
 _ONE_NATIONALITY = re.compile(rf"(?<![\w'’-])(?:{_NATIONALITY_RE})(?![\w'’-])")
 _GOVERNMENT_NOUNS = _folded(GOVERNMENT_NOUNS.words)
 _ADJECTIVES_TOO = _folded(NOUNS_ADJECTIVES_TOO.words)
@@ -1193,7 +1297,10 @@ def _coordinate_places(state: _Dispatch) -> None:
                 continue
             text = state.blocks[c.block]
             for block, _s, e in places:
-                if block == c.block and e <= c.start and _COORDINATION.match(text[e : c.start]):
+                gap = text[e : c.start] if block == c.block and e <= c.start else None
+                if gap is not None and c.kind == "personne" and gap.strip() == ",":
+                    continue  # « un pêcheur de Lattaquié, Ahmad Bitar » (holdout15 a019)
+                if gap is not None and _COORDINATION.match(gap):
                     c.group, c.kind, c.place_cue, changed = "lieu", "localite", True, True
                     break
         for block, s, e in sorted(set(places)):
@@ -1448,7 +1555,28 @@ def _short_form_of_known_place(c: _Candidate, state: _Dispatch) -> str | None:
         tokens = canonical.tokens(entity.name)
         if len(tokens) >= 2 and tokens[0] == key:
             slugs.add(entity.slug)
-    return slugs.pop() if len(slugs) == 1 else None
+    if not slugs:
+        # not named in full: the one country of the gazetteer whose name opens on it (« les
+        # Emirats » → Emirats arabes unis, holdout15 a012, after its blind score); a province
+        # (« Kurdistan ») only when named in full, since several regions share the word
+        slugs = _COUNTRY_HEADS.get(state.gazetteer.version, {}).get(key, set()) or set()
+        if not slugs and state.gazetteer.version not in _COUNTRY_HEADS:
+            _COUNTRY_HEADS[state.gazetteer.version] = _country_heads(state.gazetteer)
+            slugs = _COUNTRY_HEADS[state.gazetteer.version].get(key, set())
+    return next(iter(slugs)) if len(slugs) == 1 else None
+
+
+_COUNTRY_HEADS: dict[str, dict[str, set[str]]] = {}
+
+
+def _country_heads(gazetteer: Gazetteer) -> dict[str, set[str]]:
+    """The first word of each country's name of two words or more → those countries."""
+    heads: dict[str, set[str]] = defaultdict(set)
+    for entity in gazetteer.entities.values():
+        tokens = canonical.tokens(entity.name)
+        if entity.kind == "pays" and len(tokens) >= 2:
+            heads[tokens[0]].add(entity.slug)
+    return dict(heads)
 
 
 def _beside_known_place(c: _Candidate, state: _Dispatch) -> bool:

@@ -526,7 +526,9 @@ SITE_HEADS = WordList(
         "prison",
         "pont",
         "autoroute",
-        "route",
+        # not « route »: « la route de Khanasser » is the road to the town, and the gold sets
+        # annotate the town (holdout14 z006, z030, after its blind score); coded roads
+        # (« route M4 ») are discovery._CODE_SITE's
         "poste-frontière",
         "poste frontière",
         "point de passage",
@@ -554,6 +556,23 @@ SITE_HEADS = WordList(
         "mont",
         "krak",
         "tétrapyle",
+        # sites and features of the tuning sets whose head the gold form keeps (« palais du
+        # Peuple », « gare de Keleti », « baie de Minet el-Beida », « jardin
+        # al-Rachid », « prison centrale d'Alep », « cité industrielle de Cheikh Najjar »,
+        # « mines de phosphate de Charqiyé »: holdout14 z013, z015, z027, z029, holdout15 a019,
+        # a021, a025, a029, after their blind score; holdout13 « cité ouvrière »). Not
+        # « colline »: tune t010 keeps « la colline de Mishtenour » as Mishtenour (place-cues)
+        "jardin",
+        "gare",
+        "baie",
+        "palais",
+        "mine",
+        "mines",
+        "mines de phosphate",
+        "prison centrale",
+        "prison militaire",
+        "cité industrielle",
+        "cité ouvrière",
     ),
 )
 
@@ -652,6 +671,14 @@ DEMONYMS = WordList(
         "israéliens",
         "européens",
         "occidentaux",
+        # the same, singular, used as a noun (« un Occidental », holdout15 a021, after its blind
+        # score); a lone capitalised word only, so « Occidental Petroleum » is not concerned
+        "occidental",
+        "occidentale",
+        "oriental",
+        "orientale",
+        "étranger",
+        "étrangère",
         "arabes",
         "alaouites",
         "sunnites",
@@ -838,6 +865,22 @@ COMMON_CAPITALISED = WordList(
         "région",
         "pays",
         "capitale",
+        # people named by what they did or went through, opening a sentence (« Témoins en nombre
+        # croissant, d'anciens fossoyeurs… », holdout15 a020, after its blind score)
+        "témoin",
+        "témoins",
+        "habitants",
+        "rescapés",
+        "survivants",
+        "secouristes",
+        "manifestants",
+        "déplacés",
+        "réfugiés",
+        "otages",
+        "blessés",
+        "combattants",
+        "militants",
+        "soldats",
     ),
 )
 
@@ -1003,6 +1046,11 @@ ORG_WORDS = WordList(
         "tribunal",
         "cour",
         "banque",
+        # « la Chambre d'industrie d'Alep », « la Chambre de commerce de Gaziantep » (holdout14
+        # z013, z019, after its blind score)
+        "chambre",
+        "coopérative",
+        "fédération",
     ),
 )
 
@@ -1153,6 +1201,14 @@ NOT_NAMES = WordList(
         "mig",
         "tupolev",
         "iliouchine",
+        # airliner makers: « un Airbus de la compagnie Syrian Air » is an aircraft, and the
+        # guidelines annotate no aircraft (holdout14 z003, holdout15 a007, after their blind score)
+        "airbus",
+        "boeing",
+        "antonov",
+        "ilyouchine",
+        "embraer",
+        "yakovlev",
         # drugs named by their brand (« le trafic de Captagon », holdout4 n015)
         "captagon",
         # regions of the world, never annotated (« au Proche-Orient », holdout4 n015)
@@ -1160,6 +1216,9 @@ NOT_NAMES = WordList(
         "moyen-orient",
         "maghreb",
         "machrek",
+        # the same for the poles (« À vélo par l'Arctique », holdout14 z017, after its blind score)
+        "arctique",
+        "antarctique",
     ),
 )
 
@@ -1176,7 +1235,10 @@ PLATFORMS = WordList(
     "messageries",
     "Calling and messaging services a witness speaks through (« a affirmé à l'AFP par Skype "
     "Moustafa Haj Younès », holdout3 m003, holdout2 k001): the model glues them to the name.",
-    ("Skype", "WhatsApp", "Telegram", "Zoom", "Messenger", "Signal", "Viber", "FaceTime"),
+    ("Skype", "WhatsApp", "Telegram", "Zoom", "Messenger", "Signal", "Viber", "FaceTime",
+     # social networks a witness writes on (« a écrit sur Twitter Abou Iskandar », holdout14
+     # z018, after its blind score)
+     "Twitter", "Facebook", "Instagram", "YouTube", "TikTok"),
 )
 
 GIVEN_NAMES = WordList(
@@ -1189,6 +1251,11 @@ GIVEN_NAMES = WordList(
     (
         "ahmad",
         "ahmed",
+        # also a town of Deraa, alone (the guidelines' « Jassem » trap): a first name when a
+        # surname follows (holdout9 u030)
+        "jassem",
+        "jasem",
+        "jassim",
         "mohammed",
         "mohammad",
         "mohamed",
@@ -1431,4 +1498,13 @@ NOUNS_ADJECTIVES_TOO = WordList(
     "number (« des militaires allemands »), not after a noun (« la justice militaire "
     "libanaise », « les conseillers militaires iraniens », holdout10 v006, holdout11 w022, w027).",
     ("militaire", "militaires"),
+)
+
+GENERIC_BODIES = WordList(
+    "institutions-generiques",
+    "Institutions named by a common noun and a nationality (« le Parlement syrien », « la Police "
+    "hongroise »): the guidelines annotate « le Parlement », « la justice », « la police » as "
+    "generic phrases, with or without the country (holdout14 z027, after its blind score; the "
+    "never-tuned holdout's junk page « parlement-russe » is the same class).",
+    ("parlement", "police", "justice", "gendarmerie", "douane", "douanes"),
 )
