@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from dispatch_cleaning import rules as cleaning_rules
 from entity_tags.gazetteer import Gazetteer, load_gazetteer
 from entity_tags.tagger import Tagger
 
@@ -143,14 +144,14 @@ class ArchiveBuild:
         manifest_path = self.cache_dir / MANIFEST_NAME
         previous = os.environ.get(PREVIOUS_ENV)
         previous_dir = Path(previous) if previous else self.output_path
-        old_manifest = _load_manifest(manifest_path, previous_dir)
+        old_manifest, old_prekeys = _load_manifest(manifest_path, previous_dir)
         manifest_path.unlink(missing_ok=True)  # a build that dies from here on leaves none
         salt = _templates_salt(self.theme_path / "templates", self.prepared.site)
         workers = self.prepared.dispatch.worker_count()
         if len(self.site.dispatches) < PARALLEL_THRESHOLD:
             workers = 1
         global _ACTIVE
-        _ACTIVE = (self, old_manifest, previous_dir, salt, workers)
+        _ACTIVE = (self, old_manifest, old_prekeys, previous_dir, salt, workers)
         try:
             if workers == 1:
                 parts = [_render_part(0)]
@@ -164,19 +165,23 @@ class ArchiveBuild:
         finally:
             _ACTIVE = None
         manifest: dict[str, str] = {}
-        rewritten = reused = 0
+        prekeys: dict[str, str] = {}
+        rewritten = reused = prekeyed = 0
         paths: list[str] = []
         for part in parts:
             manifest.update(part.manifest)
+            prekeys.update(part.prekeys)
+            prekeyed += part.prekeyed
             rewritten += part.rewritten
             reused += part.reused
             paths.extend(part.paths)
         rewritten += self._write_report(old_manifest, previous_dir, salt, manifest)
         paths += ["rapport.json", "rapport.html"]
-        save_manifest(manifest_path, manifest, self.output_path)
+        save_manifest(manifest_path, manifest, self.output_path, prekeys)
         self.manifest, self.salt = manifest, salt  # `invoke regenerate` renders from here on
         self.written_paths = sorted(paths)
-        self.stats = {"files": len(paths), "rewritten": rewritten, "reused": reused, "workers": workers}
+        self.stats = {"files": len(paths), "rewritten": rewritten, "reused": reused,
+                      "prekeyed": prekeyed, "workers": workers}
         self.timings["render_write"] = time.perf_counter() - started
         return rewritten
 
@@ -316,15 +321,73 @@ ENTITY_FOLDERS = frozenset(GROUP_DIRS.values())
 PARALLEL_THRESHOLD = 300  # below this many dispatches, forking costs more than it saves
 PREVIOUS_ENV = "DISPATCH_PREVIOUS_OUTPUT"
 # Set by ArchiveBuild.write() just before forking: the workers inherit it.
-_ACTIVE: tuple[ArchiveBuild, dict[str, str], Path, str, int] | None = None
+_ACTIVE: tuple[ArchiveBuild, dict[str, str], dict[str, str], Path, str, int] | None = None
 
 
 @dataclass
 class _Part:
     manifest: dict[str, str] = field(default_factory=dict)
+    prekeys: dict[str, str] = field(default_factory=dict)
+    prekeyed: int = 0  # dispatch pages kept on their prekey, their data never gathered
     paths: list[str] = field(default_factory=list)
     rewritten: int = 0
     reused: int = 0
+
+
+# The modules whose code decides what a dispatch page's data holds (and the cleaning rules,
+# whose labels it shows): a change to any of them changes every prekey (a prekey stands for
+# the data, which is not gathered when it matches).
+_PAGE_DATA_MODULES = ("pages.py", "site.py", "seo.py", "citations.py", "build.py")
+
+
+class DispatchPrekeys:
+    """prekey(path): for a dispatch page, a hash of everything its data is made from,
+    computed without making the data; None for any other page.
+
+    A dispatch page shows its record (what the file's and its tags' cache keys stand for),
+    its path, slug and date, its neighbours' titles and addresses, and for each entity it
+    names that entity's name, address, group, kind, verified flag, coordinates and count in
+    the dispatch. When all of these, the templates and settings (salt) and the code that
+    makes page data hash as in the previous build, so does the page: its data is not
+    gathered (at 10,000 dispatches, most of a no-op rebuild's rendering stage).
+    """
+
+    def __init__(self, build: ArchiveBuild, salt: str) -> None:
+        site = build.site
+        assert site is not None
+        self.site = site
+        self.keys = build.outcome.keys
+        self.index = {d.url: i for i, d in enumerate(site.dispatches)}
+        code = hashlib.blake2b(salt.encode(), digest_size=16)
+        here = Path(__file__).parent
+        for file in (*(here / name for name in _PAGE_DATA_MODULES), Path(cleaning_rules.__file__)):
+            code.update(file.name.encode() + b"\0" + file.read_bytes())
+        self.salt = code.hexdigest()
+
+    def __call__(self, path: str) -> str | None:
+        i = self.index.get(path)
+        if i is None:
+            return None
+        site = self.site
+        d = site.dispatches[i]
+        record_key = self.keys.get(d.record["path"])
+        if not record_key:
+            return None
+        neighbours = [
+            (n.url, n.record["title"]) if n is not None else None
+            for n in (site.dispatches[i - 1] if i > 0 else None,
+                      site.dispatches[i + 1] if i + 1 < len(site.dispatches) else None)
+        ]
+        entities = []
+        for slug in d.entities:
+            page = site.entities[slug]
+            e = page.entity
+            entities.append((slug, page.url, e.name, e.group, e.kind, e.verified, e.lat, e.lon,
+                             d.counts[slug]))
+        return job_key(self.salt, "dispatch.html", {
+            "k": record_key, "p": d.record["path"], "s": d.slug, "d": d.date,
+            "n": neighbours, "e": entities,
+        })
 
 
 def _mine(path: str, part: int, workers: int) -> bool:
@@ -334,7 +397,7 @@ def _mine(path: str, part: int, workers: int) -> bool:
 def _render_part(part: int) -> _Part:
     """Render this worker's share of pages and feeds (all of them with one worker)."""
     assert _ACTIVE is not None
-    build, old_manifest, previous_dir, salt, workers = _ACTIVE
+    build, old_manifest, old_prekeys, previous_dir, salt, workers = _ACTIVE
     out = _Part()
     env = make_environment([build.theme_path / "templates"], build.prepared.site)
     same_dir = previous_dir.resolve() == build.output_path.resolve()
@@ -358,9 +421,28 @@ def _render_part(part: int) -> _Part:
             return True
         return _mine(path, part, workers)
 
+    prekey = DispatchPrekeys(build, salt)
+
+    def wanted(path: str) -> bool:
+        """Lay out the page unless it is another worker's, or a dispatch page whose inputs
+        are those of the previous build (then its previous file is kept as it is)."""
+        if not owns(path):
+            return False
+        key = prekey(path)
+        if key is None:
+            return True
+        out.prekeys[path] = key
+        if old_prekeys.get(path) == key and path in old_manifest:
+            if keep_previous(path, old_manifest[path]):
+                out.manifest[path] = old_manifest[path]
+                out.paths.append(path)
+                out.prekeyed += 1
+                return False
+        return True
+
     # Before, each worker laid out every page and dropped the others' (10,000 dispatch
     # pages' data gathered twice over): a third of a rebuild's rendering stage.
-    for job in build.jobs(prune=owns if workers > 1 else None):
+    for job in build.jobs(prune=wanted):
         key = job_key(salt, job.template, job.context)
         if not keep_previous(job.path, key):
             out.rewritten += write_if_changed(build.output_path, job.path, render_job(env, job))
@@ -433,8 +515,9 @@ def _identity(folder: Path) -> list[int]:
     return [stat.st_dev, stat.st_ino]
 
 
-def _load_manifest(path: Path, previous_dir: Path) -> dict[str, str]:
-    """The previous build's page keys, if previous_dir is the folder that build wrote.
+def _load_manifest(path: Path, previous_dir: Path) -> tuple[dict[str, str], dict[str, str]]:
+    """The previous build's page keys and dispatch pages' prekeys, if previous_dir is the
+    folder that build wrote.
 
     The manifest names its output folder by device and inode: `invoke build` renames the
     folder it built into output/, which keeps the inode, so a build killed before the swap
@@ -443,16 +526,20 @@ def _load_manifest(path: Path, previous_dir: Path) -> dict[str, str]:
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
         if not isinstance(data, dict) or data.get("dir") != _identity(previous_dir):
-            return {}
+            return {}, {}
     except (OSError, ValueError):
-        return {}
-    entries = data.get("entries")
-    return entries if isinstance(entries, dict) else {}
+        return {}, {}
+    entries, prekeys = data.get("entries"), data.get("pre")
+    return (entries if isinstance(entries, dict) else {},
+            prekeys if isinstance(prekeys, dict) else {})
 
 
-def save_manifest(path: Path, manifest: Mapping[str, str], output: Path) -> None:
+def save_manifest(path: Path, manifest: Mapping[str, str], output: Path,
+                  prekeys: Mapping[str, str] | None = None) -> None:
+    """Save the page keys (and prekeys: `invoke regenerate` saves none, so the next full
+    build lays out every dispatch page once and trusts no prekey older than its changes)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(".tmp")
-    data = {"dir": _identity(output), "entries": dict(manifest)}
+    data = {"dir": _identity(output), "entries": dict(manifest), "pre": dict(prekeys or {})}
     tmp.write_text(json.dumps(data, sort_keys=True), encoding="utf-8")
     os.replace(tmp, path)

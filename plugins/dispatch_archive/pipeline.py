@@ -78,6 +78,9 @@ class Outcome:
     cache_hits: int = 0
     tagged: int = 0
     timings: dict[str, float] = field(default_factory=dict)
+    # record path -> its cache keys (the file's, then its tags'): what the record holds is a
+    # function of them, so a page built from a record alone can be known unchanged by them
+    keys: dict[str, str] = field(default_factory=dict)
 
 
 def discover(folder: Path) -> list[Path]:
@@ -213,6 +216,7 @@ def process(
             slots.append(Failure(shown, record["failure"]))
         else:
             record["path"] = shown
+            outcome.keys[shown] = key
             slots.append(record)
     items = [(path, root) for _, _, path in misses]
     if workers > 1 and len(items) >= PARALLEL_READ_THRESHOLD:
@@ -224,6 +228,7 @@ def process(
     for (slot, key, path), (status, value) in zip(misses, results, strict=True):
         if status == "ok":
             slots[slot] = value
+            outcome.keys[path.relative_to(root).as_posix()] = key
             fresh.append((key, value))
         else:
             slots[slot] = Failure(path.relative_to(root).as_posix(), value)
@@ -253,6 +258,7 @@ def _tag(outcome: Outcome, tagger: Tagger, cache: Cache) -> None:
     pending: list[tuple[str, Record]] = []
     for record in outcome.records:
         key = _tag_key(record, tagger)
+        outcome.keys[record["path"]] = f"{outcome.keys.get(record['path'], '')}|{key}"
         tags = cache.get(key)
         if tags is None:
             pending.append((key, record))
