@@ -157,6 +157,7 @@ def run_bench(n: int, workdir: Path, discovery: bool = True, pelican: bool = Tru
     extra = next(iter(dispatches(gazetteer, SynthSpec(n + 1, seed=7))))  # a new dispatch
     (content / "dispatches" / f"ajout-{extra[0]}").write_text(extra[1], encoding="utf-8")
     figures["add_one"] = _run_child(*flags)
+    figures["parts"] = output_parts(output)
     print(f"[{n}] +1 dispatch {figures['add_one']['wall_s']} s", flush=True)
     if pelican:
         cache_db = Cache(cache / "dispatches.sqlite")
@@ -220,7 +221,44 @@ def print_report(f: dict[str, Any]) -> None:
         stages = f[key].get("stages")
         if stages:
             print(f"stages ({key}): " + ", ".join(f"{k} {v:.2f} s" for k, v in stages.items()))
+    if "parts" in f:
+        print("output: " + ", ".join(f"{k} {v[0] / 1e6:.1f} MB ({v[1]})" for k, v in f["parts"].items()))
     print(json.dumps(summary(f), sort_keys=True))
+
+
+def output_parts(folder: Path) -> dict[str, tuple[int, int]]:
+    """Bytes and files of each part of a built site: dispatch pages, entity main and period
+    pages, search bundle, feeds, date archives, data files, report, the rest."""
+    parts: dict[str, tuple[int, int]] = {}
+    for dirpath, _dirs, names in os.walk(folder):
+        rel = os.path.relpath(dirpath, folder).replace(os.sep, "/")
+        top = "" if rel == "." else rel.split("/")[0]
+        for name in names:
+            if top in ("acteurs", "lieux"):
+                key = "entity period pages" if "/" in rel else "entity main pages"
+            elif top == "feeds":
+                key = "feeds, entities" if "/" in rel else "feed, whole archive"
+            elif top == "donnees":
+                key = {"citations": "per-dispatch citations", "acteurs": "entity JSON",
+                       "lieux": "entity JSON"}.get(rel.split("/")[1] if "/" in rel else "",
+                                                   "whole-archive exports")
+            elif top == "":
+                key = "build report" if name.startswith("rapport.") else "other pages"
+            else:
+                key = {"depeches": "dispatch pages", "recherche": "search bundle",
+                       "archives": "date archives"}.get(top, top)
+            size, count = parts.get(key, (0, 0))
+            parts[key] = (size + os.path.getsize(os.path.join(dirpath, name)), count + 1)
+    return dict(sorted(parts.items(), key=lambda kv: -kv[1][0]))
+
+
+def print_parts(folder: Path) -> None:
+    """`python -m dispatch_archive.bench sizes OUTPUT`: a table of output_parts()."""
+    parts = output_parts(folder)
+    for key, (size, count) in parts.items():
+        print(f"{key:<26}{size / 1e6:9.1f} MB{count:9d} files{size / max(count, 1) / 1e3:9.1f} KB/file")
+    total = sum(v[0] for v in parts.values())
+    print(f"{'total':<26}{total / 1e6:9.1f} MB{sum(v[1] for v in parts.values()):9d} files")
 
 
 def main() -> None:
@@ -238,9 +276,13 @@ def main() -> None:
     r.add_argument("--workdir", type=Path, default=ROOT / "bench-work")
     r.add_argument("--no-discovery", action="store_true")
     r.add_argument("--no-pelican", action="store_true")
+    z = sub.add_parser("sizes")
+    z.add_argument("output", type=Path)
     args = parser.parse_args()
     if args.cmd == "child":
         child(args)
+    elif args.cmd == "sizes":
+        print_parts(args.output)
     else:
         figures = run_bench(args.dispatches, args.workdir, not args.no_discovery, not args.no_pelican)
         print_report(figures)
