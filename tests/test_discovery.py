@@ -946,3 +946,79 @@ def test_a_country_short_form_alone_names_the_one_country_it_opens() -> None:
     result = run_22(["Titre", "Les Emirats ont rouvert leur ambassade."], [(1, "Emirats", "LOC")])
     assert not result.discovered
     assert "emirats-arabes-unis" in slugs(result)
+
+
+# discovery-23 (reproductions on invented sentences of what tests/gold/holdout16 and 17 showed)
+
+
+@pytest.mark.parametrize(
+    ("block", "span", "label"),
+    [
+        # a feminine plural participle before « en » opening a sentence
+        ("Retransmises en direct, les images ont fait le tour des réseaux.", "Retransmises", "LOC"),
+        # a demonstrative pronoun after a quote opens a sentence
+        ("« Beaucoup sont partis. Ceux qui restent ont peur », dit un voisin.", "Ceux", "PER"),
+        # the abbreviation of a common noun
+        ("Les combattants ont pris le QG de la brigade.", "QG", "ORG"),
+        # a bare central bank
+        ("Le gouverneur de la Banque centrale a démissionné.", "Banque centrale", "ORG"),
+        # an area qualified by one or two nationalities, opening a title
+        ("Frontière syro-libanaise : deux passeurs arrêtés", "Frontière syro-libanaise", "LOC"),
+        ("Zone turque : les écoles rouvrent", "Zone turque", "LOC"),
+        # the first name of a person the dispatch names, with no place cue
+        ("La foule scandait « Dégage, Bachar ». Bachar al-Assad n'a pas réagi.", "Bachar", "LOC"),
+    ],
+)
+def test_junk_of_the_third_round_never_becomes_an_entity(
+    block: str, span: str, label: str
+) -> None:
+    result = run(["Titre", block], [(1, span, label)])
+    assert not result.discovered, result.discovered
+
+
+@pytest.mark.parametrize(
+    ("block", "spans", "expected"),
+    [
+        # a monument or a venue keeps its head
+        ("Un récital a eu lieu dans le théâtre romain de Bosra.", [("Bosra", "LOC")],
+         ("théâtre romain de Bosra", "site")),
+        ("Les sapeurs ont percé le rempart de Harim.", [("Harim", "LOC")],
+         ("rempart de Harim", "site")),
+        ("Une bombe a explosé devant le restaurant Bab al-Cham.", [("Bab al-Cham", "LOC")],
+         ("restaurant Bab al-Cham", "site")),
+        # a site's head before a site the model gave with its own head
+        ("Il a été inhumé au cimetière du mont Qassioun.", [("mont Qassioun", "LOC")],
+         ("cimetière du mont Qassioun", "site")),
+        # a site's head, then an « al- » name the model did not see
+        ("Un officier a été tué au rond-point al-Sabaa Bahrat mardi.", [],
+         ("rond-point al-Sabaa Bahrat", "site")),
+    ],
+)
+def test_sites_of_the_third_round(
+    block: str, spans: list[tuple[str, str]], expected: tuple[str, str]
+) -> None:
+    result = run(["Titre", block], [(1, text, label) for text, label in spans])
+    assert [(d.name, d.kind) for d in result.discovered] == [expected], result.discovered
+
+
+def test_an_al_name_after_an_indefinite_head_is_no_site() -> None:
+    result = run(["Titre", "Il a été soigné dans un hôpital al-Razi improvisé."], [])
+    assert not result.discovered
+
+
+def test_a_title_before_another_name_is_that_name() -> None:
+    block = "Le président syrien par intérim Ahmad al-Chareh a reçu le ministre."
+    result = run(["Titre", block], [(1, "Ahmad al-Chareh", "PER")])
+    assert "bachar-al-assad" not in slugs(result)
+    assert names(result) == {"Ahmad al-Chareh"}
+
+
+def test_a_first_name_is_a_place_when_no_one_of_the_dispatch_bears_it() -> None:
+    block = "Le ministre est arrivé dimanche à Samir pour deux jours."
+    result = run(["Titre", block], [(1, "Samir", "LOC")])
+    assert names(result) == {"Samir"}
+
+
+def test_a_title_alone_still_names_its_holder() -> None:
+    result = run(["Titre", "Le président syrien a limogé le gouverneur."], [])
+    assert "bachar-al-assad" in slugs(result)

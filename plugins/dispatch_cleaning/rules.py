@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from typing import NamedTuple
 
-RULES_VERSION = "2026-11-26.10"  # bump when a rule changes: the per-dispatch cache keys on it
+RULES_VERSION = "2026-11-26.11"  # bump when a rule changes: the per-dispatch cache keys on it
 
 # Agencies and sources that sign photos in scraped French copy.
 AGENCY = (
@@ -57,6 +57,26 @@ CREDIT_CUE = (
 )
 CREDIT_JOIN = r"(?:/|\bvia\b|\bpour\b(?:\s+l['’])?)"
 SIGNED_CREDIT = rf"(?:©\s*)?{AGENCY}(?:\s*/\s*Archives)?(?:\s+\d{{4}})?\s*[./\-–—|:]\s*{NAME}"
+# Put at the end of a pattern whose words a sentence also uses (« lire aussi », « cette page »,
+# « lecteurs »): the line must not close as a sentence does, on a full stop, an exclamation,
+# an ellipsis, or one of these (or a question) inside a closing quote. Agency paragraphs close
+# so; the debris these patterns are for (teasers, notes of the page, counters) does not.
+# Forced by holdout16 b001 (« Lire aussi bien l'arabe que le turc est devenu un atout … »,
+# a body sentence removed as a teaser, after its blind score).
+NOT_SENTENCE_END = r"(?<![.!…])(?<![.!?…][»\"”])(?<![.!?…]\s[»\"”])"
+# Pictograms that a web page sets between the parts of a line (caption · credit · teaser):
+# arrows, technical signs, box drawing, geometric shapes, miscellaneous symbols, dingbats,
+# the supplemental arrows and mathematical symbols, the supplemental punctuation, emoji and
+# the double-struck letters of social networks. Not the mathematical operators (≈, ≤, −) nor
+# « ⩽ ⩾ », which prose may use.
+MID_PICTOGRAM = (
+    "[\u2190-\u21ff\u2300-\u2a7c\u2a7f-\u2bff\u2e00-\u2e7f\U0001d538-\U0001d56b"
+    "\U0001f000-\U0001faff]"
+)
+# Nouns that hold « vous » and that prose uses (« un rendez-vous médical »): not the page
+# speaking to its reader (holdout16 b019, after its blind score)
+VOUS_NOUNS = ("rendez-vous", "garde-à-vous", "chez-vous")
+NOT_IN_VOUS_NOUN = "".join(f"(?<!{n[:-4]})" for n in VOUS_NOUNS)
 
 
 class Rule(NamedTuple):
@@ -120,6 +140,13 @@ RULES: tuple[Rule, ...] = (
             # Name / AFP) », « (Ph. d'archives Name — …, 2019) »: holdout14 z006, holdout15 a009,
             # after their blind score); not a bracketed sentence, which closes on its full stop
             r"\(\s*(?:Archives?\b|Ph\.|Clichés?\b|Illustrations?\b)[^()]{0,80}[^.()\s]\s*\)\.?",
+            # a bracketed © credit, and a bracket that only says where a picture came from
+            # (« (© UN Photo / Name) », « (Un dépôt en feu, sur une image diffusée par des
+            # habitants — non authentifiée) »: holdout17 c031, c023, after its blind score); not
+            # a bracketed sentence, which closes on its full stop
+            r"\(\s*©[^()]{1,100}\)\.?",
+            r"\((?=[^()]*\b(?:images?|photos?|vidéos?|clichés?|captures?)\s+(?:diffusée|transmise|fournie"
+            r"|publiée|prise|obtenue|tournée|filmée|envoyée|remise)s?\b)[^()]{3,150}[^.!?…()\s]\s*\)\.?",
             r"(?:Photos?|Images?|Vidéos?)\s+(?:transmises?|fournies?|diffusées?|publiées?|obtenues?)"
             r"\s+par\b.{0,80}",
             r"(?:Image|Photo)s?\s+extraites?\s+d'une\s+vidéo\b.{0,150}",
@@ -132,7 +159,8 @@ RULES: tuple[Rule, ...] = (
         forced_by="000_ed6308b521bfe103.txt (« Sputnik. Anton Denisov »); tests/gold/holdout3 m004, "
         "m010, m019, m031 (bracketed credits, handed-out pictures, video frames, « D.R. »); "
         "tests/gold/holdout14 z006, holdout15 a009 (« (archives · … / AFP) », « (Ph. d'archives "
-        "…) », after their blind score)",
+        "…) », after their blind score); holdout17 c023, c031 (« (© … / …) », a bracketed note "
+        "on where a picture came from, after its blind score)",
     ),
     Rule(
         name="legende-creditee",
@@ -191,7 +219,12 @@ RULES: tuple[Rule, ...] = (
         label="Renvoi vers un autre article",
         reason="Teasers pointing to other articles of the site.",
         patterns=(
-            r"(?:À|A)?\s*lire\s+(?:aussi|également|encore)\b.*",
+            # « lire aussi » and a separator, or in capitals, or a line that is no sentence: « Lire
+            # aussi bien l'arabe que le turc est devenu un atout … » is a body sentence (holdout16
+            # b001, after its blind score)
+            r"(?:À|A)?\s*(?:re)?lire\s+(?:aussi|également|encore)\s*(?:[:>»\-–—.…|/]|>>|$).*",
+            r"(?-i:(?:À\s+|A\s+)?(?:RE)?LIRE\s+(?:AUSSI|ÉGALEMENT|ENCORE))\b.*",
+            rf"(?:À|A)?\s*(?:re)?lire\s+(?:aussi|également|encore)\b.*{NOT_SENTENCE_END}",
             r"(?:Lire|Voir)\s+(?:aussi|également|notre\s+article|notre\s+dossier)\s*(?:[:>»\-–—.…]|$).*",
             r"(?:Lire|Voir)\s+la\s+suite\s*(?:[:>»\-–—.…]\s*)?",
             # a rubric in capitals, after a pictogram or not (« ⊕ EXPLICATIONS : … »)
@@ -202,12 +235,15 @@ RULES: tuple[Rule, ...] = (
             r"|CONTEXTE|ZOOM|GRAND\s+FORMAT|FACT-CHECK|VRAI\s+OU\s+FAUX|DOCUMENTAIRE|DIAPORAMA)"
             r"\s*(?:[:\-–—>».|]|>>|//).*",
             r"(?:Vidéo|Photos|Infographie|Carte|Podcast)\s*[:\-–—]\s*.{3,200}",
-            r"(?:À|A)\s+(?:voir|écouter|découvrir|relire)\s+(?:aussi|également|encore)\b.*",
+            r"(?:À|A)\s+(?:voir|écouter|découvrir|relire)\s+(?:aussi|également|encore)\s*(?:[:>»\-–—.…|/]|>>|$).*",
+            rf"(?:À|A)\s+(?:voir|écouter|découvrir|relire)\s+(?:aussi|également|encore)\b.*{NOT_SENTENCE_END}",
+            # an infinitive may open a sentence (« Voir les images de Palmyre a bouleversé … »)
             r"(?:Voir|Regarder|Écouter)\s+(?:la|le|les|notre|nos|cette|ce)\s+(?:vidéos?|reportages?|podcasts?"
-            r"|diaporamas?|photos|images|galerie)\b.{0,120}",
+            rf"|diaporamas?|photos|images|galerie)\b.{{0,120}}{NOT_SENTENCE_END}",
             r"(?:Sur\s+le\s+même\s+(?:sujet|thème)|Dans\s+la\s+même\s+rubrique|Du\s+même\s+auteur)\s*"
             r"(?:[:\-–—>»▸►▶→|]|>>).{3,200}",
-            r"(?:Tous|Toutes)\s+(?:nos|les)\s+(?:articles|informations|actualités|infos)\s+sur\b.{0,80}",
+            r"(?:Tous|Toutes)\s+nos\s+(?:articles|informations|actualités|infos)\s+sur\b.{0,80}",
+            rf"(?:Tous|Toutes)\s+les\s+(?:articles|informations|actualités|infos)\s+sur\b.{{0,80}}{NOT_SENTENCE_END}",
             r"(?:Découvrez|Retrouvez)\s+(?:aussi|également|notre|nos|tous|toutes|l'ensemble)\b.{0,120}",
             r"(?:Notre|Nos)\s+(?:dossier|dossiers|direct|synthèse)\s*(?:[:\-–—>»]|>>|$).{0,100}",
             r"(?:>>|»|→|►|▶|▸|➜|➔).{3,200}",
@@ -217,7 +253,9 @@ RULES: tuple[Rule, ...] = (
         ),
         max_words=35,
         forced_by="sample corpus (« Lire aussi : … », « À lire aussi - … », « LIRE AUSSI >> … »); "
-        "tests/gold/holdout2 k003, k005 (« Voir le diaporama (12 photos) », « Sur le même thème ▸ … »)",
+        "tests/gold/holdout2 k003, k005 (« Voir le diaporama (12 photos) », « Sur le même thème ▸ "
+        "… »); made safe for sentences by holdout16 b001 (« Lire aussi bien … », a body "
+        "paragraph, after its blind score)",
     ),
     Rule(
         name="partage",
@@ -309,12 +347,14 @@ RULES: tuple[Rule, ...] = (
             # lecteurs dans leur liste … », « Sujet suivi par 2 140 lecteurs »): 9 debris lines and
             # no body line of the tuning sets; a body sentence ends with a full stop
             r".{0,80}?(?<![\d\s])\s*\d[\d\s.,]*\s+(?:lecteurs|lectrices|internautes|abonnés|visiteurs)\b"
-            r"(?:.{0,120}[^.])?",
+            rf"(?:.{{0,120}})?{NOT_SENTENCE_END}",
         ),
         max_words=16,
+        title_too=False,  # a headline has no full stop (« Un site kurde aux 40 000 abonnés fermé »)
         forced_by="sample corpus (« Vus : 120. Votes : 0. Partages : 0. »); tests/gold/holdout2 k009, "
         "k024 (« Note : 4,5/5 (12 votes) », « Réactions (11) | Partages (40) »); "
-        "tests/gold/holdout13 y003 (« Épinglé par 212 lecteurs … », after its blind score)",
+        "tests/gold/holdout13 y003 (« Épinglé par 212 lecteurs … », after its blind score); "
+        "no sentence nor headline since holdout16 b001 (its blind score)",
     ),
     Rule(
         name="signature",
@@ -344,10 +384,15 @@ RULES: tuple[Rule, ...] = (
             # a note of the web page about an earlier version (« Rectificatif : une précédente
             # version de cet article… », holdout6 q002)
             # « Rectification (10 juillet) : … » (holdout12 x027, after its blind score)
-            r"(?:(?:Rectificatif|Rectification|Erratum|Correctif|Correction|Mise\s+au\s+point|Addendum"
-            r"|Précision(?:\s+de\s+la\s+rédaction)?)\s*(?:\(.{0,30}\))?"
-            r"|(?:Corrigé|Rectifié|Corrigée|Rectifiée)\s+le\s+.{3,30}?)\s*:"
+            r"(?:(?:Rectificatif|Rectification|Erratum|Correctif|Addendum|Précision\s+de\s+la\s+rédaction)"
+            r"\s*(?:\(.{0,30}\))?|(?:Corrigé|Rectifié|Corrigée|Rectifiée)\s+le\s+.{3,30}?)\s*:"
             r".{0,160}(?:version|article|dépêche|erreur|indiqu|écrit|mentionn|corrig|situ).{0,160}",
+            # « Correction », « Précision », « Mise au point » open sentences too (« Précision : le
+            # ministère a indiqué … »): the note must name the earlier text (« une précédente
+            # version », « par erreur ») (rules .11, after holdout16/17's blind score)
+            r"(?:Correction|Mise\s+au\s+point|Précision)\s*(?:\(.{0,30}\))?\s*:"
+            r".{0,160}(?:\bversion|\bcet\s+article|\bcette\s+dépêche|\bce\s+texte|\berreur|\berroné"
+            r"|\bà\s+tort\b).{0,160}",
             r"(?:Temps\s+de\s+)?lecture\s*:?\s*\d+\s*(?:min|minutes?)\.?",
             r"(?:🔊\s*)?(?:Version\s+audio|Écouter\s+la\s+version\s+audio|Lecture\s+audio)\b.{0,80}",
             r"(?:Écouter|Écoutez)\s+(?:cet\s+article|l'article|cette\s+dépêche)"
@@ -362,14 +407,21 @@ RULES: tuple[Rule, ...] = (
             # a free-access notice that asks for money or thanks the subscribers (« Cet article est
             # en accès libre. Pour soutenir notre travail, choisissez une offre. », holdout14 z012,
             # after its blind score): the six « accès libre » lines of the tuning sets are debris
-            r"(?=.*\b(?:offre|abonn|soutenir|soutien|payant|membres|offert))"
+            # the page speaks (« nos », « notre », an imperative), outside any quotation: « Les
+            # archives, en accès libre grâce au soutien de l'Unesco, … » is a sentence (rules .11)
+            r"(?![^«“\"]*[«“\"])(?=.*\b(?:nos|notre|choisissez|abonnez|abonnement)\b)"
             r".{0,120}?\ben\s+accès\s+(?:libre|gratuit)\b.{0,160}",
+            # a content warning about the text itself (« Avertissement : ce texte évoque … »,
+            # holdout17 c008, after its blind score)
+            r"(?:Avertissement|Attention|Mise\s+en\s+garde)(?:\s+de\s+la\s+rédaction)?\s*:\s*"
+            r"(?:ce|cet|cette)\s+(?:texte|dépêche|article|page|reportage|récit|vidéo)\b.{0,200}",
         ),
         max_words=24,
         forced_by="general: paywall and page furniture of French news sites; tests/gold/holdout2 "
         "k004 (« Écouter cet article (3 min) »); tests/gold/holdout12 x027 (« Rectification "
         "(date) : »); tests/gold/holdout14 z012 (« … en accès libre … choisissez une offre. », "
-        "after its blind score)",
+        "after its blind score); holdout17 c008 (« Avertissement : ce texte évoque … », after its "
+        "blind score)",
     ),
     Rule(
         name="encadre",
@@ -422,11 +474,13 @@ RULES: tuple[Rule, ...] = (
             # not reported speech without quotation marks (« …, avez-vous oublié ? a lancé le
             # prêtre »): a speech verb after the words says someone else is speaking
             rf"(?!.*{SPEECH_AFTER})"
-            r"(?:[^«“\"]|«[^»]*»|“[^”]*”|\"[^\"]*\")*?(?<![\w'’])(?:vous|votre|vos)(?![\w'’-]).*",
+            r"(?:[^«“\"]|«[^»]*»|“[^”]*”|\"[^\"]*\")*?(?<![\w'’])"
+            rf"(?:{NOT_IN_VOUS_NOUN}vous|votre|vos)(?![\w'’-]).*",
         ),
         max_words=30,
         forced_by="tests/gold/holdout7 r008, r009, r011, r022, r031 (« Votre navigateur ne prend pas "
-        "en charge… », « Vous utilisez un bloqueur… »), after its blind score",
+        "en charge… », « Vous utilisez un bloqueur… »), after its blind score; not the noun « un "
+        "rendez-vous » (holdout16 b019, a body paragraph, after its blind score)",
     ),
     Rule(
         name="promotion",
@@ -451,6 +505,26 @@ RULES: tuple[Rule, ...] = (
         "sets or content/dispatches opens on an emoji",
     ),
     Rule(
+        name="pictogramme",
+        label="Ligne de la page ponctuée de pictogrammes",
+        reason=(
+            "A web page sets pictograms (arrows, shapes, stars, dingbats, emoji) between the "
+            "parts of its own lines: a caption, its credit and a teaser glued together (« Le "
+            "port, jeudi. Name / AFP ⬭ Tartous : les ports convoités »), a menu, a share bar. "
+            "Agency prose has none. Measured: 363 debris lines and no body line of the tuning "
+            "sets and content/dispatches hold one after their first character (a bullet that "
+            "opens a line is not counted). Long lines too: a caption and a teaser together pass "
+            "25 words."
+        ),
+        # A pictogram after the first character (lines are matched with their white space
+        # folded, so that character is not a space). Not « .*?\S.*?P.* », which says the
+        # same but backtracks over every pair of positions: 2 ms a line of prose.
+        patterns=(rf".+?{MID_PICTOGRAM}.*",),
+        max_words=60,
+        forced_by="tests/gold/holdout16 b008, b016, b017, b020, b026 and holdout17 c006, c012, "
+        "c015 (caption · credit · teaser on one line, after their blind score)",
+    ),
+    Rule(
         name="auto-reference",
         label="Ligne de la page qui parle de la dépêche elle-même",
         reason=(
@@ -462,12 +536,16 @@ RULES: tuple[Rule, ...] = (
             "full-stop condition keeps body sentences about a resolution (« ce texte prévoit … »)."
         ),
         patterns=(
-            r".{0,200}?(?<![\w'’])(?:cette\s+dépêche|cette\s+page)(?![\w'’-]).{0,200}",
-            r".{0,200}?(?<![\w'’])(?:ce\s+texte|cet\s+article)(?![\w'’-])(?:.{0,200}[^.\s])?",
+            r".{0,200}?(?<![\w'’])(?:cette\s+dépêche|cette\s+page)(?![\w'’-]).{0,200}"
+            + NOT_SENTENCE_END,
+            r".{0,200}?(?<![\w'’])(?:ce\s+texte|cet\s+article)(?![\w'’-])(?:.{0,200})?"
+            + NOT_SENTENCE_END,
         ),
         max_words=30,
+        title_too=False,  # a headline has no full stop (« Cette page que Damas veut tourner »)
         forced_by="tests/gold/holdout12 x003 (« Une question sur cette dépêche ? Nos journalistes "
-        "répondent… », after its blind score)",
+        "répondent… », after its blind score); a sentence (« Au moment où cette dépêche était "
+        "écrite, … ». « … cette page de l'histoire … ») is kept since rules .11",
     ),
     Rule(
         name="ligne-orpheline",
