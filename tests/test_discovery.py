@@ -1022,3 +1022,12 @@ def test_a_first_name_is_a_place_when_no_one_of_the_dispatch_bears_it() -> None:
 def test_a_title_alone_still_names_its_holder() -> None:
     result = run(["Titre", "Le président syrien a limogé le gouverneur."], [])
     assert "bachar-al-assad" in slugs(result)
+
+
+def test_a_dispatch_naming_nothing_new_never_loads_the_model() -> None:
+    """Every capitalised word inside a gazetteer mention: no block for the model, no load
+    (a rebuild that tags only such a dispatch pays nothing for spaCy)."""
+    tagger = DiscoveryTagger(small_gazetteer(), "no_such_model_installed")
+    result = tagger.tag("Idleb sous les bombes", ["Des frappes ont visé Idleb, selon l'AFP."])
+    assert tagger._nlp is None  # noqa: SLF001 - the point of the test
+    assert "idleb" in slugs(result)

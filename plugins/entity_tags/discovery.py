@@ -1770,7 +1770,11 @@ class DiscoveryTagger(Tagger):
         return max(1, min(self.workers, words // MIN_WORDS_PER_PROCESS))
 
     def spans(self, texts: Sequence[str]) -> list[list[tuple[int, int, str]]]:
-        """The model's entity spans (start, end, label) of each text, in order."""
+        """The model's entity spans (start, end, label) of each text, in order; when no text
+        is left for the model to read (every block named nothing new), the model is not
+        even loaded: a rebuild that tags one such dispatch pays nothing for spaCy."""
+        if not any(texts):
+            return [[] for _ in texts]
         nlp = self.nlp
         n_process = self.processes_for(texts)
         if n_process == 1 or "fork" not in multiprocessing.get_all_start_methods():
