@@ -21,7 +21,7 @@ import logging
 import multiprocessing
 import re
 from collections import Counter, defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -35,14 +35,10 @@ from .tagger import Discovered, Tagger, TagResult
 from .vocabulary import (
     AGENCIES,
     ALTERNATE_NAME_CUES,
+    ARABIC_GROUP_HEADS,
     AREA_NOUNS,
     BARE_ARMY,
     BARE_METONYMS,
-    GOVERNMENT_NOUNS,
-    MILITARY_NOUNS,
-    NOUNS_ADJECTIVES_TOO,
-    NATIONALITIES,
-    ARABIC_GROUP_HEADS,
     COMMON_CAPITALISED,
     DEMONYM_SUFFIXES,
     DEMONYMS,
@@ -50,12 +46,16 @@ from .vocabulary import (
     GENERIC_BODIES,
     GEO_HEADS,
     GIVEN_NAMES,
+    GOVERNMENT_NOUNS,
     HEADINGS,
     JOBS,
     MEDIA_CUES,
     MEDIA_WORDS,
+    MILITARY_NOUNS,
     MONTHS,
+    NATIONALITIES,
     NOT_NAMES,
+    NOUNS_ADJECTIVES_TOO,
     ORG_CUES,
     ORG_WORDS,
     PARTICLES,
@@ -63,10 +63,10 @@ from .vocabulary import (
     PLACE_CUES,
     PLATFORMS,
     SENTENCE_OPENERS,
-    VESSELS,
     SITE_HEADS,
     SPEECH_VERBS,
     TITLES,
+    VESSELS,
     WEEKDAYS,
 )
 
@@ -1249,24 +1249,29 @@ def _bare_metonyms(state: _Dispatch) -> None:
             form = fold(m.group("adj"))
             if form in _NATIONALITY and _NATIONALITY[form] != "syrien":
                 return
-    for block, text in enumerate(state.blocks):
-        for m in _BARE_METONYM.finditer(text):
-            s, e = m.span(1)
-            if state.overlapping(block, s, e) or not state.free(block, s, e):
+    for block, text, s, e in _free_spans(state, _BARE_METONYM):
+        if _OTHER_REGIME_AFTER.match(text[e:]):
+            place = [
+                k
+                for k in state.known
+                if k.block == block
+                and k.start > e
+                and not text[e : k.start].strip(" ").replace("de", "").replace("d'", "").strip()
+            ]
+            if not (place and _in_syria(place[0].slug, state.gazetteer)):
                 continue
-            after = text[e:]
-            if _OTHER_REGIME_AFTER.match(after):
-                place = [
-                    k
-                    for k in state.known
-                    if k.block == block
-                    and k.start > e
-                    and not text[e : k.start].strip(" ").replace("de", "").replace("d'", "").strip()
-                ]
-                if not (place and _in_syria(place[0].slug, state.gazetteer)):
-                    continue
-            state.known.append(Mention(target.slug, block, s, e, text[s:e], "gazetteer"))
+        state.known.append(Mention(target.slug, block, s, e, text[s:e], "gazetteer"))
     _bare_army(state)
+
+
+def _free_spans(state: _Dispatch, pattern: re.Pattern[str]) -> Iterator[tuple[int, str, int, int]]:
+    """(block, its text, start, end) of each match's first group that no mention or
+    candidate already holds."""
+    for block, text in enumerate(state.blocks):
+        for m in pattern.finditer(text):
+            s, e = m.span(1)
+            if not state.overlapping(block, s, e) and state.free(block, s, e):
+                yield block, text, s, e
 
 
 _BARE_ARMY = re.compile(
@@ -1291,13 +1296,8 @@ def _bare_army(state: _Dispatch) -> None:
             return
     if any(fold(c.name).startswith("armee ") for c in state.candidates):
         return
-    for block, text in enumerate(state.blocks):
-        for m in _BARE_ARMY.finditer(text):
-            s, e = m.span(1)
-            if state.overlapping(block, s, e) or not state.free(block, s, e):
-                continue
-            if _OTHER_REGIME_AFTER.match(text[e:]):
-                continue
+    for block, text, s, e in _free_spans(state, _BARE_ARMY):
+        if not _OTHER_REGIME_AFTER.match(text[e:]):
             state.known.append(Mention(target.slug, block, s, e, text[s:e], "gazetteer"))
 
 
@@ -1743,7 +1743,7 @@ class DiscoveryTagger(Tagger):
         all_blocks = [[title, *paragraphs] for title, paragraphs in docs]
         known = [self.matcher.find_all(blocks) for blocks in all_blocks]
         texts: list[str] = []
-        for blocks, mentions in zip(all_blocks, known):
+        for blocks, mentions in zip(all_blocks, known, strict=True):
             covered: dict[int, list[tuple[int, int]]] = defaultdict(list)
             for m in mentions:
                 covered[m.block].append((m.start, m.end))
@@ -1754,7 +1754,7 @@ class DiscoveryTagger(Tagger):
         spans = self.spans(texts)
         results: list[TagResult] = []
         position = 0
-        for blocks, mentions in zip(all_blocks, known):
+        for blocks, mentions in zip(all_blocks, known, strict=True):
             found: list[Span] = []
             for number in range(len(blocks)):
                 found.extend((number, s, e, label) for s, e, label in spans[position + number])
