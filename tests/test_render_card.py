@@ -1,0 +1,54 @@
+"""A dispatch card, written in Python (render.render_card): every value escaped, chips on demand."""
+
+from __future__ import annotations
+
+from bs4 import BeautifulSoup
+
+from dispatch_archive.render import render_card
+
+HOSTILE = 'Alep <script>alert(1)</script> & "guillemets" \u2028'
+
+
+def card(**changes: object) -> dict[str, object]:
+    d: dict[str, object] = {
+        "url": "depeches/alep.html",
+        "title": HOSTILE,
+        "date": "2016-12-13",
+        "date_label": "13 décembre 2016",
+        "source": "AFP <b>",
+        "lead": "Les forces <i>gouvernementales</i> …",
+        "places": [{"name": "Alep", "url": "lieux/alep.html", "kind": "ville", "group": "lieu",
+                    "verified": True}],
+        "actors": [{"name": "Casques <blancs>", "url": "acteurs/casques-blancs.html",
+                    "kind": "organisation", "group": "acteur", "verified": False}],
+        "more": 3,
+    }
+    d.update(changes)
+    return d
+
+
+def test_a_card_escapes_every_value_and_links_relative_to_its_page() -> None:
+    html = str(render_card(card(), "../"))
+    assert "<script>" not in html and "<b>" not in html and "<i>" not in html
+    soup = BeautifulSoup(html, "html.parser")
+    (article,) = soup.find_all("article", class_="card")
+    assert article.select_one(".card-title a")["href"] == "../depeches/alep.html"
+    assert article.select_one(".card-title a").get_text() == HOSTILE
+    assert article.select_one(".card-meta time")["datetime"] == "2016-12-13"
+    assert article.select_one(".card-meta").get_text() == "13 décembre 2016 · AFP <b>"
+    assert article.select_one(".card-lead").get_text() == "Les forces <i>gouvernementales</i> …"
+    chips = article.select(".chips a.chip")
+    assert [(a.get_text(), a["href"]) for a in chips] == [
+        ("Alep", "../lieux/alep.html"), ("Casques <blancs>", "../acteurs/casques-blancs.html")]
+    assert "chip-unverified" in chips[1]["class"] and "chip-unverified" not in chips[0]["class"]
+    assert article.select_one(".chips-more").get_text() == "+3"
+
+
+def test_without_chips_or_date_or_source() -> None:
+    soup = BeautifulSoup(str(render_card(card(date=None, source=None), "", chips=False)),
+                         "html.parser")
+    assert not soup.select(".chips")
+    assert soup.select_one(".card-meta").get_text() == "non datée"
+    assert soup.select_one(".card-title a")["href"] == "depeches/alep.html"
+    bare = card(places=[], actors=[], more=0)
+    assert not BeautifulSoup(str(render_card(bare, "")), "html.parser").select(".chips")
