@@ -295,7 +295,6 @@ class ArchiveBuild:
         context = {"page_title": "Rapport de construction", "report": report}
         job = PageJob("rapport.html", "report.html", context)
         rewritten = 0
-        same_dir = previous_dir.resolve() == self.output_path.resolve()
         templates = [self.theme_path / "templates"]
         data_key = "data:" + hashlib.blake2b(raw, digest_size=16).hexdigest()
         for path, key, make in (
@@ -303,11 +302,8 @@ class ArchiveBuild:
             (job.path, job_key(salt, job.template, job.context),
              lambda: render_job(make_environment(templates, self.prepared.site), job)),
         ):
-            old = previous_dir / path
-            if old_manifest.get(path) == key and old.is_file():
-                if not same_dir:
-                    _link(old, self.output_path / path)
-            else:
+            if not _keep_previous(old_manifest, previous_dir.resolve(), self.output_path.resolve(),
+                                  path, key):
                 rewritten += write_if_changed(self.output_path, path, make())
             manifest[path] = key
         return rewritten
@@ -390,6 +386,21 @@ class DispatchPrekeys:
         })
 
 
+def _keep_previous(old_manifest: Mapping[str, str], previous_dir: Path, output: Path,
+                   path: str, key: str) -> bool:
+    """Keep the previous build's file at path when it was made from inputs of this key
+    (linked into output when the build writes into a fresh folder, output != previous_dir,
+    both as resolved once by the caller); tell whether it was."""
+    if old_manifest.get(path) != key:
+        return False
+    old = previous_dir / path
+    if not old.is_file():
+        return False
+    if output != previous_dir:
+        _link(old, output / path)
+    return True
+
+
 def _mine(path: str, part: int, workers: int) -> bool:
     return workers == 1 or zlib.crc32(path.encode("utf-8")) % workers == part
 
@@ -400,18 +411,12 @@ def _render_part(part: int) -> _Part:
     build, old_manifest, old_prekeys, previous_dir, salt, workers = _ACTIVE
     out = _Part()
     env = make_environment([build.theme_path / "templates"], build.prepared.site)
-    same_dir = previous_dir.resolve() == build.output_path.resolve()
+    previous, output = previous_dir.resolve(), build.output_path.resolve()
 
     def keep_previous(path: str, key: str) -> bool:
-        if old_manifest.get(path) != key:
-            return False
-        old = previous_dir / path
-        if not old.is_file():
-            return False
-        if not same_dir:
-            _link(old, build.output_path / path)
-        out.reused += 1
-        return True
+        kept = _keep_previous(old_manifest, previous, output, path, key)
+        out.reused += kept
+        return kept
 
     def owns(path: str) -> bool:
         # build_jobs asks about an entity's period pages only inside an entity it kept:

@@ -54,8 +54,9 @@ def make_environment(template_dirs: Iterable[Path], globals_: Mapping[str, Any])
     env.policies["json.dumps_kwargs"] = {"sort_keys": True, "ensure_ascii": False,
                                          "separators": (",", ":")}
     env.globals.update(globals_)
-    env.globals["card"] = CardRenderer(env)
+    env.globals["card"] = CardRenderer()
     env.globals["render_segments"] = render_segments
+    env.globals["render_chip"] = render_chip
     return env
 
 
@@ -96,8 +97,7 @@ class CardRenderer:
     Every value is escaped.
     """
 
-    def __init__(self, env: jinja2.Environment) -> None:
-        self.env = env
+    def __init__(self) -> None:
         # (url, depth, chips) -> (the card's data, its markup). The data is kept and compared by
         # identity: a resident process (`invoke regenerate`) keeps this environment across
         # changes, and an edited dispatch's card is a new object with the same URL.
@@ -113,10 +113,13 @@ class CardRenderer:
         return html
 
 
-def _chip(c: Mapping[str, Any], root: Markup) -> str:
+def render_chip(c: Mapping[str, Any], root: str, show_count: bool = False) -> Markup:
+    """A link to an entity (the theme's `chip` macro calls this, as cards do), with its count
+    when asked. Every value is escaped."""
     unverified = "" if c["verified"] else " chip-unverified"
-    return (f'<li><a class="chip chip-{escape(c["group"])}{unverified}" '
-            f'href="{root}{escape(c["url"])}">{escape(c["name"])}</a></li>')
+    count = f' <span class="count">{escape(c["count"])}</span>' if show_count else ""
+    return Markup(f'<a class="chip chip-{escape(c["group"])}{unverified}" '
+                  f'href="{escape(root)}{escape(c["url"])}">{escape(c["name"])}{count}</a>')
 
 
 def render_card(d: Mapping[str, Any], root: str, chips: bool = True) -> Markup:
@@ -135,7 +138,7 @@ def render_card(d: Mapping[str, Any], root: str, chips: bool = True) -> Markup:
         f'<p class="card-lead">{escape(d["lead"])}</p>\n',
     ]
     if chips and (d["places"] or d["actors"]):
-        items = [_chip(c, r) for c in (*d["places"], *d["actors"])]
+        items = [f"<li>{render_chip(c, root)}</li>" for c in (*d["places"], *d["actors"])]
         if d["more"]:
             items.append(f'<li class="chips-more" title="{d["more"]:d} autres entités, sur la page '
                          f'de la dépêche">+{d["more"]:d}</li>')
