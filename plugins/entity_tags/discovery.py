@@ -1,11 +1,12 @@
 """Discovery: spaCy's NER finds the names the gazetteer does not know; the gazetteer wins.
 
-Stages, per batch of dispatches (title and cleaned paragraphs, block 0 the title):
+Stages, per batch of dispatches (title and cleaned paragraphs, block 0 the title), run
+whole in forked worker processes when the batch is big enough to pay for them
+(MIN_WORDS_PER_PROCESS words each):
 
 1. the gazetteer Matcher finds every known alias (one Aho-Corasick pass);
-2. spaCy's `ner` alone (tokenizer kept, every other component excluded) reads every block
-   through nlp.pipe, in forked worker processes when the batch is big enough to pay for
-   them (MIN_WORDS_PER_PROCESS words each);
+2. spaCy's `ner` alone (tokenizer kept, every other component excluded) reads, through
+   nlp.pipe, every block that may name something the gazetteer does not know;
 3. resolve() merges, one dispatch at a time, with pure code: a model span that overlaps a
    gazetteer mention is dropped; one whose canonical form is a gazetteer name becomes a
    mention of that entity; the rest is canonicalised (canonical.py), filtered (blocked
@@ -21,11 +22,11 @@ import logging
 import multiprocessing
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from . import canonical
 from .gazetteer import Gazetteer
@@ -71,6 +72,7 @@ from .vocabulary import (
 )
 
 logger = logging.getLogger(__name__)
+T = TypeVar("T")
 
 VERSION = "discovery-23"
 # Below this many words per worker, forking processes costs more than it saves (measured on
@@ -1736,6 +1738,31 @@ class DiscoveryTagger(Tagger):
     def tag_many(self, docs: Sequence[tuple[str, Sequence[str]]]) -> list[TagResult]:
         """Tag many dispatches (title, paragraphs) in order, the model reading them together.
 
+        A batch big enough to pay for them is cut into runs of dispatches that forked worker
+        processes tag whole (gazetteer, model and resolve), sharing the model loaded before
+        the fork and sending back only the results. Forking the model alone left the
+        gazetteer pass and resolve() to the parent, one core: 40% of the tagging time of a
+        cold build of 10,000 dispatches (docs/tagging.md).
+        """
+        n_process = self.processes_for(
+            [text for title, paragraphs in docs for text in (title, *paragraphs)]
+        )
+        if n_process == 1 or "fork" not in multiprocessing.get_all_start_methods():
+            return self._tag_here(docs)
+        global _FORKED_TAGGER
+        _ = self.nlp  # loaded once, before the fork, and shared by the workers
+        _FORKED_TAGGER = self
+        chunks = _chunks(docs, n_process * 4, _doc_words)
+        try:
+            with multiprocessing.get_context("fork").Pool(n_process) as pool:
+                parts = pool.map(_forked_tag, chunks)
+        finally:
+            _FORKED_TAGGER = None
+        return [result for part in parts for result in part]
+
+    def _tag_here(self, docs: Sequence[tuple[str, Sequence[str]]]) -> list[TagResult]:
+        """tag_many in this process.
+
         The model reads only the blocks where it can find something the gazetteer did not:
         a block whose every capitalised word lies inside a gazetteer mention, or opens a
         sentence as a common word (« Selon », « Les »), names nothing new.
@@ -1770,27 +1797,13 @@ class DiscoveryTagger(Tagger):
         return max(1, min(self.workers, words // MIN_WORDS_PER_PROCESS))
 
     def spans(self, texts: Sequence[str]) -> list[list[tuple[int, int, str]]]:
-        """The model's entity spans (start, end, label) of each text, in order; when no text
-        is left for the model to read (every block named nothing new), the model is not
-        even loaded: a rebuild that tags one such dispatch pays nothing for spaCy."""
+        """The model's entity spans (start, end, label) of each text, in order, read in this
+        process; when no text is left for the model to read (every block named nothing
+        new), the model is not even loaded: a rebuild that tags one such dispatch pays
+        nothing for spaCy."""
         if not any(texts):
             return [[] for _ in texts]
-        nlp = self.nlp
-        n_process = self.processes_for(texts)
-        if n_process == 1 or "fork" not in multiprocessing.get_all_start_methods():
-            return _pipe_spans(nlp, texts)
-        # Forked workers share the loaded model and send back only (start, end, label):
-        # spaCy's own n_process sends whole Docs back, measured slower than one process on
-        # content/dispatches (docs/tagging.md).
-        global _FORKED_NLP
-        _FORKED_NLP = nlp
-        chunks = _chunks(texts, n_process * 4)
-        try:
-            with multiprocessing.get_context("fork").Pool(n_process) as pool:
-                parts = pool.map(_forked_spans, chunks)
-        finally:
-            _FORKED_NLP = None
-        return [spans for part in parts for spans in part]
+        return _pipe_spans(self.nlp, texts)
 
 
 # A capitalised word or an acronym, and the common words that open French sentences
@@ -1819,11 +1832,16 @@ def _may_name_more(text: str, covered: Sequence[tuple[int, int]]) -> bool:
     return False
 
 
-_FORKED_NLP: Any = None  # the model a forked worker inherits
+_FORKED_TAGGER: Any = None  # the tagger (model loaded) a forked worker inherits
 
 
-def _forked_spans(texts: Sequence[str]) -> list[list[tuple[int, int, str]]]:
-    return _pipe_spans(_FORKED_NLP, texts)
+def _forked_tag(docs: Sequence[tuple[str, Sequence[str]]]) -> list[TagResult]:
+    return _FORKED_TAGGER._tag_here(docs)  # type: ignore[no-any-return]
+
+
+def _doc_words(doc: tuple[str, Sequence[str]]) -> int:
+    title, paragraphs = doc
+    return sum(text.count(" ") + 1 for text in (title, *paragraphs))
 
 
 def _pipe_spans(nlp: Any, texts: Sequence[str]) -> list[list[tuple[int, int, str]]]:
@@ -1844,18 +1862,18 @@ def _pipe_spans(nlp: Any, texts: Sequence[str]) -> list[list[tuple[int, int, str
         ]
 
 
-def _chunks(texts: Sequence[str], count: int) -> list[list[str]]:
-    """Cut texts, in order, into about count runs of similar word counts."""
-    total = sum(t.count(" ") + 1 for t in texts)
+def _chunks(items: Sequence[T], count: int, words: Callable[[T], int]) -> list[list[T]]:
+    """Cut items, in order, into about count runs of similar word counts."""
+    total = sum(words(item) for item in items)
     size = max(1, total // max(1, count))
-    chunks: list[list[str]] = [[]]
-    words = 0
-    for text in texts:
-        if words >= size and chunks[-1]:
+    chunks: list[list[T]] = [[]]
+    run = 0
+    for item in items:
+        if run >= size and chunks[-1]:
             chunks.append([])
-            words = 0
-        chunks[-1].append(text)
-        words += text.count(" ") + 1
+            run = 0
+        chunks[-1].append(item)
+        run += words(item)
     return chunks
 
 
