@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import ctypes
 import ctypes.util
+import gc
 import logging
 import multiprocessing
 import time
@@ -112,7 +113,11 @@ def build_search(
                 con.close()
         child = multiprocessing.get_context("fork").Process(
             target=_whoosh_child, args=(index_dir, settings, corpus), name="whoosh")
-        child.start()
+        gc.freeze()  # the child's collector never walks (copies) this heap's pages
+        try:
+            child.start()
+        finally:
+            gc.unfreeze()
     try:
         result.files = export_client_index(index_dir, out_dir, settings,
                                            previous_dir=previous_dir, corpus=corpus)
@@ -154,7 +159,11 @@ class SearchChild:
         self._process = ctx.Process(
             target=self._run, args=(sending, docs, index_dir, out_dir, settings, previous_dir),
             name="search")
-        self._process.start()
+        gc.freeze()  # the child's collector never walks (copies) this heap's pages
+        try:
+            self._process.start()
+        finally:
+            gc.unfreeze()
         sending.close()
 
     @staticmethod

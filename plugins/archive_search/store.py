@@ -16,6 +16,7 @@ under 128, one byte each in the records.
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import json
 import logging
@@ -394,9 +395,11 @@ class _Workers:
         self.names: dict[int, list[str]] = {}
         self.ids: dict[int, list[int]] = {}
         _FORKED = analyser
+        gc.freeze()  # the workers' collector never walks (copies) this heap's pages
         try:
             self.pool = multiprocessing.get_context("fork").Pool(workers)
         finally:
+            gc.unfreeze()
             _FORKED = None
         self.flight: deque[Any] = deque()
 

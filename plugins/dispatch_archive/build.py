@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import json
 import logging
@@ -159,7 +160,12 @@ class ArchiveBuild:
                 # This process renders part 0 itself while forked workers render the others:
                 # a worker holds a copy of every page of the archive it touches, so one
                 # fewer worker is one fewer copy.
-                with multiprocessing.get_context("fork").Pool(workers - 1) as pool:
+                gc.freeze()  # the workers' collector never walks (copies) this heap's pages
+                try:
+                    pool = multiprocessing.get_context("fork").Pool(workers - 1)
+                finally:
+                    gc.unfreeze()
+                with pool:
                     others = pool.map_async(_render_part, range(1, workers))
                     parts = [_render_part(0), *others.get()]
         finally:

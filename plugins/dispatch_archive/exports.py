@@ -11,10 +11,10 @@ first, undated first), so two builds of the same archive give the same bytes.
 from __future__ import annotations
 
 import csv
-import gzip
 import io
 import json
-from collections.abc import Callable, Iterator
+import zlib
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any
 
 from .citations import bibtex, csl_item, permalink, plain_text
@@ -80,19 +80,43 @@ def _entity_ref(page: EntityPage, mentions: int) -> dict[str, Any]:
     }
 
 
-def jsonl(records: list[dict[str, Any]]) -> bytes:
+def jsonl(records: Iterable[dict[str, Any]]) -> bytes:
     """One JSON object per line."""
-    lines = [json.dumps(r, ensure_ascii=False, sort_keys=True) for r in records]
-    return ("\n".join(lines) + "\n").encode("utf-8") if lines else b""
+    sink = _Sink(False)
+    _write_jsonl(sink, records)
+    return sink.close()
 
 
-def csv_table(records: list[dict[str, Any]]) -> bytes:
-    """RFC 4180 CSV in UTF-8, one row per dispatch; paragraphs joined by blank lines."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(CSV_COLUMNS)
+def _write_jsonl(sink: _Sink, records: Iterable[dict[str, Any]]) -> None:
     for r in records:
-        writer.writerow(
+        sink.write(json.dumps(r, ensure_ascii=False, sort_keys=True) + "\n")
+
+
+def csv_table(records: Iterable[dict[str, Any]]) -> bytes:
+    """RFC 4180 CSV in UTF-8, one row per dispatch; paragraphs joined by blank lines."""
+    table = _CsvRows()
+    sink = _Sink(False)
+    sink.write(table.row(CSV_COLUMNS))
+    for r in records:
+        sink.write(table.record(r))
+    return sink.close()
+
+
+class _CsvRows:
+    """CSV rows as text, one at a time."""
+
+    def __init__(self) -> None:
+        self.buffer = io.StringIO()
+        self.writer = csv.writer(self.buffer, lineterminator="\r\n")
+
+    def row(self, cells: Sequence[Any]) -> str:
+        self.buffer.seek(0)
+        self.buffer.truncate()
+        self.writer.writerow(cells)
+        return self.buffer.getvalue()
+
+    def record(self, r: dict[str, Any]) -> str:
+        return self.row(
             [
                 r["slug"],
                 r["url"],
@@ -108,7 +132,35 @@ def csv_table(records: list[dict[str, Any]]) -> bytes:
                 "\n\n".join(r["paragraphs"]),
             ]
         )
-    return out.getvalue().encode("utf-8")
+
+
+class _Sink:
+    """Text written piece by piece into UTF-8 bytes, gzip-compressed as it comes when gz.
+
+    A whole-archive export is made one dispatch at a time into this: at 100,000 dispatches,
+    building its records and text first held several GB in the render worker that made it.
+    The gzip stream is what gzip.compress(data, 6, mtime=0) gives for the whole text: no time
+    and no file name in the header, so the same data gives the same bytes.
+    """
+
+    def __init__(self, gz: bool) -> None:
+        self.parts: list[bytes] = []
+        # wbits 31: a gzip header and trailer, as gzip.compress(mtime=0) makes them
+        self.deflate = zlib.compressobj(6, zlib.DEFLATED, 31) if gz else None
+
+    def write(self, text: str) -> None:
+        data = text.encode("utf-8")
+        if self.deflate is None:
+            self.parts.append(data)
+            return
+        chunk = self.deflate.compress(data)
+        if chunk:
+            self.parts.append(chunk)
+
+    def close(self) -> bytes:
+        if self.deflate is not None:
+            self.parts.append(self.deflate.flush())
+        return b"".join(self.parts)
 
 
 def entity_record(site: Site, slug: str, siteurl: str, es: EntitySettings) -> dict[str, Any]:
@@ -172,14 +224,6 @@ def bulk_names(count: int, gzip_from: int) -> dict[str, str]:
     return {name: f"donnees/{name}{suffix}" for name in BULK}
 
 
-def _bulk(path: str, data: bytes) -> tuple[str, bytes]:
-    """A whole-archive export, compressed when its name says so (no time and no file name
-    in the gzip header, so the same data gives the same bytes)."""
-    if path.endswith(".gz"):
-        data = gzip.compress(data, compresslevel=6, mtime=0)
-    return path, data
-
-
 def export_jobs(site: Site, siteurl: str, sitename: str, es: EntitySettings,
                 gzip_from: int = 0) -> Iterator[FileJob]:
     """donnees/depeches.jsonl, donnees/depeches.csv (see bulk_names), donnees/entites.json,
@@ -187,9 +231,15 @@ def export_jobs(site: Site, siteurl: str, sitename: str, es: EntitySettings,
     names = bulk_names(len(site.dispatches), gzip_from)
 
     def table() -> list[tuple[str, bytes]]:
-        records = [dispatch_record(site, i, siteurl, sitename) for i in range(len(site.dispatches))]
-        return [_bulk(names["depeches.jsonl"], jsonl(records)),
-                _bulk(names["depeches.csv"], csv_table(records))]
+        lines = _Sink(names["depeches.jsonl"].endswith(".gz"))
+        rows = _Sink(names["depeches.csv"].endswith(".gz"))
+        table = _CsvRows()
+        rows.write(table.row(CSV_COLUMNS))
+        for i in range(len(site.dispatches)):
+            record = dispatch_record(site, i, siteurl, sitename)
+            _write_jsonl(lines, [record])
+            rows.write(table.record(record))
+        return [(names["depeches.jsonl"], lines.close()), (names["depeches.csv"], rows.close())]
 
     def entity(path: str, slug: str) -> FileJob:
         return path, lambda: [(path, _json(entity_record(site, slug, siteurl, es)))]
@@ -233,13 +283,16 @@ def citation_jobs(site: Site, sitename: str, siteurl: str, gzip_from: int = 0) -
         return path, make
 
     def whole() -> list[tuple[str, bytes]]:
-        pairs = [(d, permalink(siteurl, d.url)) for d in site.dispatches]
-        entries = "\n".join(bibtex(d, sitename, link) for d, link in pairs)
-        return [
-            _bulk(names["depeches.bib"], entries.encode("utf-8")),
-            _bulk(names["depeches.csl.json"],
-                  _json([csl_item(d, sitename, link) for d, link in pairs])),
-        ]
+        # Written as json_lines and "\n".join would write them, one dispatch at a time.
+        bib = _Sink(names["depeches.bib"].endswith(".gz"))
+        csl = _Sink(names["depeches.csl.json"].endswith(".gz"))
+        for number, d in enumerate(site.dispatches):
+            link = permalink(siteurl, d.url)
+            bib.write(("\n" if number else "") + bibtex(d, sitename, link))
+            item = json.dumps(csl_item(d, sitename, link), ensure_ascii=False, sort_keys=True)
+            csl.write(("[\n" if number == 0 else ",\n") + item)
+        csl.write("\n]\n" if site.dispatches else "[]\n")
+        return [(names["depeches.bib"], bib.close()), (names["depeches.csl.json"], csl.close())]
 
     for index in range(len(site.dispatches)):
         yield one(index)

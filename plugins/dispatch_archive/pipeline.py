@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import json
 import logging
@@ -220,7 +221,12 @@ def process(
             slots.append(record)
     items = [(path, root) for _, _, path in misses]
     if workers > 1 and len(items) >= PARALLEL_READ_THRESHOLD:
-        with multiprocessing.get_context("fork").Pool(workers) as pool:
+        gc.freeze()  # the workers' collector never walks (copies) this heap's pages
+        try:
+            pool = multiprocessing.get_context("fork").Pool(workers)
+        finally:
+            gc.unfreeze()
+        with pool:
             results = pool.map(_read_one, items, chunksize=64)
     else:
         results = [_read_one(item) for item in items]

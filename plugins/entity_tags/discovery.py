@@ -17,6 +17,7 @@ whole in forked worker processes when the batch is big enough to pay for them
 
 from __future__ import annotations
 
+import gc
 import importlib.metadata
 import logging
 import multiprocessing
@@ -1753,8 +1754,13 @@ class DiscoveryTagger(Tagger):
         _ = self.nlp  # loaded once, before the fork, and shared by the workers
         _FORKED_TAGGER = self
         chunks = _chunks(docs, n_process * 4, _doc_words)
+        gc.freeze()  # the workers' collector never walks (copies) this heap's pages
         try:
-            with multiprocessing.get_context("fork").Pool(n_process) as pool:
+            pool = multiprocessing.get_context("fork").Pool(n_process)
+        finally:
+            gc.unfreeze()
+        try:
+            with pool:
                 parts = pool.map(_forked_tag, chunks)
         finally:
             _FORKED_TAGGER = None
