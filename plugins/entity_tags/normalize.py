@@ -22,15 +22,25 @@ def fold_char(char: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c)) or char
 
 
+class _FoldTable(dict[int, str]):
+    """fold_char of every code point, as str.translate reads it: filled on first use."""
+
+    def __missing__(self, code: int) -> str:
+        folded = self[code] = fold_char(chr(code))
+        return folded
+
+
+_TABLE = _FoldTable()
+
+
 def fold_with_offsets(text: str) -> tuple[str, list[int] | None]:
     """Return the folded text and, if lengths differ, the source index of each folded char."""
-    pieces = [fold_char(c) for c in text]
-    folded = "".join(pieces)
+    folded = text.translate(_TABLE)  # "".join(fold_char(c) for c in text), in C
     if len(folded) == len(text):
         return folded, None  # one folded char per source char: offsets are identical
     index: list[int] = []
-    for i, piece in enumerate(pieces):
-        index.extend([i] * len(piece))
+    for i, c in enumerate(text):
+        index.extend([i] * len(fold_char(c)))
     return folded, index
 
 
@@ -39,7 +49,7 @@ _WS = re.compile(r"\s+")
 
 def fold(text: str) -> str:
     """Fold a name for comparison: folded characters, runs of spaces collapsed, trimmed."""
-    return _WS.sub(" ", "".join(fold_char(c) for c in text)).strip()
+    return _WS.sub(" ", text.translate(_TABLE)).strip()
 
 
 _NOT_SLUG = re.compile(r"[^a-z0-9]+")
