@@ -1018,3 +1018,157 @@ def test_a_dispatch_naming_nothing_new_never_loads_the_model() -> None:
     result = tagger.tag("Idleb sous les bombes", ["Des frappes ont visé Idleb, selon l'AFP."])
     assert tagger._nlp is None  # noqa: SLF001 - the point of the test
     assert "idleb" in slugs(result)
+
+
+# discovery-24 (reproductions on invented sentences of what tests/gold/holdout18 to 21 showed)
+
+
+@pytest.mark.parametrize(
+    ("block", "span", "label"),
+    [
+        # a nationality after an elided article, before a person's name
+        ("Le Turc s'est imposé devant l'Iranien Reza Mohammadi.", "Iranien", "LOC"),
+        # a number of people
+        ("Près de 300 Ouzbeks ont rejoint les groupes armés.", "Ouzbeks", "LOC"),
+        ("Le tribunal a entendu trois Franco-Libanais.", "Franco-Libanais", "LOC"),
+        # a platform as the medium of a message
+        ("La vidéo a circulé sur la page Telegram du quartier.", "Telegram", "ORG"),
+        # a family
+        ("Trois membres de la famille Haddour ont été blessés.", "Haddour", "PER"),
+        # the title of a work
+        ("Il a chanté une mélodie intitulée « Ya Chami Ya Habibi » devant la foule.",
+         "Ya Chami Ya Habibi", "PER"),
+        # the cover name of someone named
+        ("Il vivait à Beyrouth sous le faux nom de Karim Nassar, selon l'enquête.",
+         "Karim Nassar", "PER"),
+    ],
+)
+def test_junk_of_the_seventh_session_never_becomes_an_entity(
+    block: str, span: str, label: str
+) -> None:
+    result = run(["Titre", block], [(1, span, label)])
+    assert not result.discovered, result.discovered
+
+
+def test_a_common_noun_opening_a_title_is_written_after_an_elided_article_too() -> None:
+    blocks = ["Électricité : les coupures s'allongent", "L'électricité manque depuis lundi."]
+    result = run(blocks, [(0, "Électricité", "ORG")])
+    assert not result.discovered, result.discovered
+
+
+def test_the_only_name_of_someone_unnamed_is_kept() -> None:
+    block = "L'émir est un Jordanien connu sous le nom d'Abou Hafs al-Urduni."
+    result = run(["Titre", block], [(1, "Abou Hafs al-Urduni", "PER")])
+    assert names(result) == {"Abou Hafs al-Urduni"}
+
+
+def test_a_bracketed_gloss_of_a_body_adds_nothing() -> None:
+    block = "Ses combattants rejoignent le Front de libération (Jabhat al-Tahrir), a-t-il dit."
+    spans = [(1, "Front de libération", "ORG"), (1, "Jabhat al-Tahrir", "ORG")]
+    result = run(["Titre", block], spans)
+    assert names(result) == {"Front de libération"}
+
+
+def test_a_purpose_ends_before_a_verb() -> None:
+    block = "Le Fonds koweïtien pour le développement a annoncé un prêt."
+    result = run(["Titre", block], [(1, "Fonds koweïtien", "ORG")])
+    assert names(result) == {"Fonds koweïtien pour le développement"}
+
+
+def test_the_head_word_of_a_known_body_is_that_body() -> None:
+    entities = dict(GAZ.entities)
+    entities["osdh"] = Entity(
+        "osdh", "Observatoire syrien des droits de l'homme", "organisation", "acteur",
+        ("Observatoire syrien des droits de l'homme", "OSDH"),
+    )
+    blocks = ["Titre", "L'OSDH a compté 12 morts.", "Le bilan est provisoire, selon l'Observatoire."]
+    result = run_with(entities, "test-24b", blocks, [(2, "Observatoire", "LOC")])
+    assert not result.discovered
+    assert [m.slug for m in result.mentions if m.block == 2] == ["osdh"]
+
+
+def test_a_title_after_an_indefinite_article_names_no_holder() -> None:
+    block = "C'est la première visite d'un président syrien en Irak depuis 2011."
+    assert "bachar-al-assad" not in slugs(run(["Titre", block], []))
+
+
+@pytest.mark.parametrize(
+    ("block", "spans", "expected"),
+    [
+        # a title opens a site's name after its head
+        ("La base de Cheikh Hilal a été reprise.", [("Cheikh Hilal", "PER")],
+         [("base de Cheikh Hilal", "site")]),
+        ("Les soldats ont quitté la base d'Imam Hussein mardi.", [("Imam Hussein", "PER")],
+         [("base d'Imam Hussein", "site")]),
+        # a unit's number closes a site's name
+        ("La garnison de la base de la Brigade 121 résiste.", [("base de la Brigade 121", "LOC")],
+         [("base de la Brigade 121", "site")]),
+        # heads the gold forms keep
+        ("Un spectacle a eu lieu au café al-Rawda.", [("café al-Rawda", "LOC")],
+         [("café al-Rawda", "site")]),
+        ("Les pêcheurs de la mer Caspienne protestent.", [("Caspienne", "LOC")],
+         [("mer Caspienne", "site")]),
+        # an adjective between the head and a known town
+        ("Les blessés ont été conduits à l'hôpital militaire de Damas.", [],
+         [("hôpital militaire de Damas", "site")]),
+        # a natural feature after « de la » is the region's own name
+        ("La plaine de la Houla est inondée.", [("Houla", "LOC")], [("Houla", "localite")]),
+        # « centrale » qualifying another noun
+        ("La foule s'est réunie sur la place centrale de Raqa.", [], []),
+    ],
+)
+def test_sites_of_the_seventh_session(
+    block: str, spans: list[tuple[str, str]], expected: list[tuple[str, str]]
+) -> None:
+    result = run(["Titre", block], [(1, text, label) for text, label in spans])
+    assert [(d.name, d.kind) for d in result.discovered] == expected, result.discovered
+
+
+EXTRA_24 = (
+    ("gouvernement-libanais", "Gouvernement libanais", "etat", "acteur", ()),
+    ("liban", "Liban", "pays", "lieu", ()),
+)
+
+
+def run_24(blocks: list[str]) -> TagResult:
+    """run_wide() with Lebanon and its government too (no model spans)."""
+    entities = dict(GAZ.entities)
+    parents = {"bosra": "syrie", "teheran": "iran"}
+    for slug, name, kind, group, aliases in (*EXTRA, *EXTRA_24):
+        entities[slug] = Entity(slug, name, kind, group, (name, *aliases), parent=parents.get(slug))
+    entities["syrie"] = Entity("syrie", "Syrie", "pays", "lieu", ("Syrie",))
+    entities["iran"] = Entity("iran", "Iran", "pays", "lieu", ("Iran",))
+    return run_with(entities, "test-24", blocks, [])
+
+
+@pytest.mark.parametrize(
+    ("blocks", "present", "absent"),
+    [
+        (["Bosra : l'eau revient", "Selon le gouvernement, les routes rouvriront."],
+         {"gouvernement-syrien"}, set()),
+        (["Bosra : l'eau revient", "Les nouvelles autorités ont promis des élections."],
+         {"gouvernement-syrien"}, set()),
+        (["Bosra : l'eau revient", "Les zones tenues par le gouvernement votent."],
+         {"gouvernement-syrien"}, set()),
+        # another body
+        (["Bosra : l'eau revient", "Les autorités kurdes ont démenti."], set(),
+         {"gouvernement-syrien"}),
+        (["Bosra : l'eau revient", "Le gouvernement intérimaire a démenti."], set(),
+         {"gouvernement-syrien"}),
+        # no Syrian place named: no country to speak of
+        (["Titre", "Selon le gouvernement, les routes rouvriront."], set(),
+         {"gouvernement-syrien"}),
+        # a title that opens on another country: its government and its army
+        (["Liban : une colline reprise", "L'armée a repris la colline, selon le gouvernement."],
+         {"gouvernement-libanais", "armee-libanaise"}, {"armee-syrienne", "gouvernement-syrien"}),
+        (["Liban : une colline reprise", "Aucun blessé, selon les autorités."], set(),
+         {"gouvernement-libanais"}),
+        # a patrol and its nationality
+        (["Titre", "Une patrouille américaine a croisé le convoi."], {"armee-americaine"}, set()),
+    ],
+)
+def test_bare_government_names_the_country_of_the_dispatch(
+    blocks: list[str], present: set[str], absent: set[str]
+) -> None:
+    found = slugs(run_24(blocks))
+    assert present <= found and not absent & found, found

@@ -582,6 +582,34 @@ SITE_HEADS = WordList(
         "rempart",
         "remparts",
         "restaurant",
+        # sites whose head the gold forms keep (« complexe militaire de Ramoussé », « synagogue
+        # de Jobar », « café al-Nawfara », « noria al-Mohammadiyé », « centre d'accueil de
+        # Pournara », « mer Caspienne », « musée national de Damas »: holdout18 d017, holdout19
+        # f004, holdout20 g005, g023, g027, holdout21 j004, j012, after their blind score)
+        "complexe",
+        "complexe militaire",
+        "synagogue",
+        "café",
+        "noria",
+        "lycée",
+        "musée",
+        "centre d'accueil",
+        "centrale thermique",
+        "mer",
+    ),
+)
+
+SITE_ADJECTIVES = WordList(
+    "adjectifs-de-sites",
+    "Adjectives that may stand between a site's head and the town it is named after, making "
+    "one name (« hôpital militaire de Homs », « lycée français de Damas », « hôpital national "
+    "de Hama »: holdout12 x020, holdout21 j022, j028, after their blind score). With one of "
+    "them, even a head that names loosely (« hôpital de Homs ») names a site.",
+    (
+        "militaire", "militaires", "national", "nationale", "français", "française", "thermique",
+        "électrique", "pétrolier", "pétrolière", "gazier", "gazière", "universitaire",
+        "régional", "régionale", "juif", "juive", "romain", "romaine", "byzantin", "byzantine",
+        "ottoman", "ottomane",
     ),
 )
 
@@ -1472,6 +1500,9 @@ MILITARY_NOUNS = WordList(
         "aviation", "armée de l'air", "hélicoptère", "hélicoptères", "drone", "drones", "char",
         "chars", "blindés", "artillerie", "marine", "navire de guerre", "navires de guerre",
         "contingent", "contingent militaire", "bombardier", "bombardiers", "chasseurs",
+        # « une patrouille américaine », « les patrouilles américaines et russes » (holdout20
+        # g008, g010, after its blind score)
+        "patrouille", "patrouilles",
         "parachutistes", "commandos",
     ),
 )
@@ -1492,6 +1523,21 @@ BARE_METONYMS = WordList(
     "those is a longer alias: « forces du régime »). Not after an adjective of another country "
     "(« le régime iranien ») nor when the dispatch names another country's regime.",
     ("régime",),
+)
+
+COUNTRY_ADJECTIVES = WordList(
+    "adjectifs-de-pays",
+    "Country = its nationality adjective, for the countries whose government or army the "
+    "gazetteer has (« Gouvernement chypriote », « Armée libanaise »): a dispatch whose title "
+    "opens on the country (« Liban : … ») speaks of that country's government and army when it "
+    "says « le gouvernement », « l'armée » alone.",
+    (
+        "Syrie=syrien", "Russie=russe", "Turquie=turc", "Iran=iranien", "Etats-Unis=américain",
+        "Israël=israélien", "Irak=irakien", "Jordanie=jordanien", "Liban=libanais",
+        "France=français", "Royaume-Uni=britannique", "Arabie saoudite=saoudien", "Qatar=qatari",
+        "Chine=chinois", "Allemagne=allemand", "Egypte=égyptien", "Norvège=norvégien",
+        "Chypre=chypriote", "Pays-Bas=néerlandais", "Emirats arabes unis=émirati",
+    ),
 )
 
 ALTERNATE_NAME_CUES = WordList(
