@@ -1172,3 +1172,32 @@ def test_bare_government_names_the_country_of_the_dispatch(
 ) -> None:
     found = slugs(run_24(blocks))
     assert present <= found and not absent & found, found
+
+
+@pytest.mark.parametrize(
+    ("block", "spans", "expected"),
+    [
+        # a first name after a kinship word takes the family's surname
+        ("Le professeur Samir Haddad et son fils Karim ont été arrêtés.",
+         [("Karim", "PER")], {"Karim Haddad"}),
+        ("Son père, Nizar Khoury, et sa mère, Rania, ont été frappés.",
+         [("Nizar Khoury", "PER"), ("Rania", "PER")], {"Nizar Khoury", "Rania Khoury"}),
+        # a first name before a relative's full name
+        ("Les portraits de Bassel et de Samir Haddad ont été décrochés.", [], {"Bassel Haddad"}),
+    ],
+)
+def test_a_first_name_of_kin_takes_the_family_name(
+    block: str, spans: list[tuple[str, str]], expected: set[str]
+) -> None:
+    result = run(["Titre", block], [(1, text, label) for text, label in spans])
+    assert names(result) == expected, result.discovered
+
+
+def test_a_first_name_of_kin_is_of_the_family_the_dispatch_speaks_of() -> None:
+    blocks = [
+        "Titre",
+        "La réalisatrice Nour Jabri a filmé le siège. Nour Jabri vit à Paris.",
+        "Coréalisé avec Tom Baker, le film est dédié à sa fille Lina.",
+    ]
+    spans = [(1, "Nour Jabri", "PER"), (2, "Tom Baker", "PER"), (2, "Lina", "PER")]
+    assert "Lina Jabri" in names(run(blocks, spans))
