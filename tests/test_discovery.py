@@ -1081,7 +1081,7 @@ def test_the_head_word_of_a_known_body_is_that_body() -> None:
         "osdh", "Observatoire syrien des droits de l'homme", "organisation", "acteur",
         ("Observatoire syrien des droits de l'homme", "OSDH"),
     )
-    blocks = ["Titre", "L'OSDH a compté 12 morts.", "Le bilan est provisoire, selon l'Observatoire."]
+    blocks = ["Titre", "L'OSDH a compté 12 morts.", "Le bilan est provisoire, dit l'Observatoire."]
     result = run_with(entities, "test-24b", blocks, [(2, "Observatoire", "LOC")])
     assert not result.discovered
     assert [m.slug for m in result.mentions if m.block == 2] == ["osdh"]
@@ -1201,3 +1201,48 @@ def test_a_first_name_of_kin_is_of_the_family_the_dispatch_speaks_of() -> None:
     ]
     spans = [(1, "Nour Jabri", "PER"), (2, "Tom Baker", "PER"), (2, "Lina", "PER")]
     assert "Lina Jabri" in names(run(blocks, spans))
+
+
+def test_a_court_named_after_its_seat_is_an_actor_and_no_place() -> None:
+    block = "Le procès s'est ouvert devant la cour d'assises de Damas lundi."
+    result = run(["Titre", block], [])
+    assert names(result) == {"Cour d'assises de Damas"}
+    assert "damas" not in slugs(result)
+
+
+def test_a_court_after_an_indefinite_article_names_the_place() -> None:
+    result = run(["Titre", "Il a comparu devant un tribunal fédéral de Damas."], [])
+    assert "damas" in slugs(result) and not result.discovered
+
+
+def test_a_place_and_24_name_a_news_network() -> None:
+    block = "Trois urnes ont été emportées, selon le site local Raqa 24."
+    result = run(["Titre", block], [])
+    assert [(d.name, d.kind) for d in result.discovered] == [("Raqa 24", "media")]
+    assert "raqa" not in slugs(result)
+
+
+@pytest.mark.parametrize(
+    ("block", "spans", "expected"),
+    [
+        # a US state is the place
+        ("La société est enregistrée dans l'Etat du Wyoming.", [("Etat du Wyoming", "ORG")],
+         {"Wyoming"}),
+        # a generic institution with its nationality
+        ("Le Sénat américain a entendu le général.", [("Sénat américain", "ORG")], set()),
+        # a ship named in apposition
+        ("Un cargo battant pavillon panaméen, le Rima Star, a été saisi.", [("Rima Star", "LOC")],
+         set()),
+        # a body named only inside a job title
+        ("Hassan Khalil, ancien chef du Bureau de la coordination, a été jugé.",
+         [("Hassan Khalil", "PER"), ("Bureau de la coordination", "ORG")], {"Hassan Khalil"}),
+        # not « chef-lieu »
+        ("Le blessé a été transporté à Tell Abyad, chef-lieu du Wadi Nour.",
+         [("Tell Abyad", "LOC"), ("Wadi Nour", "LOC")], {"Tell Abyad", "Wadi Nour"}),
+    ],
+)
+def test_names_of_the_seventh_session(
+    block: str, spans: list[tuple[str, str]], expected: set[str]
+) -> None:
+    result = run(["Titre", block], [(1, text, label) for text, label in spans])
+    assert names(result) == expected, result.discovered
