@@ -175,11 +175,24 @@ REMOVED = [
     ("Tous nos articles sur la Syrie", "lire-aussi"),
     ("Regarder la vidéo", "lire-aussi"),
     # ligne-orpheline: a short line without final punctuation
+    # rules 2026-11-26.12: the rights of a picture in brackets (holdout18 d003, holdout20
+    # g020, after their blind score)
+    ("(Le reporter sur le front, photo d'archives de la chaîne — DR)", "credit-photo"),
+    ("Le ministre reçoit son homologue au palais, lundi. (Présidence libanaise / handout)",
+     "legende-creditee"),
+    # a short line of the page that speaks to its reader still goes
+    ("Vous lisez un article en accès libre. Il vous en reste 3 ce mois-ci.",
+     "adresse-au-lecteur"),
     ("Syrie : l'ONU s'alarme du sort des déplacés de la Ghouta", "ligne-orpheline"),
     ("Les enfants de Raqa, trois ans après", "ligne-orpheline"),
 ]
 
 KEPT = [
+    # rules 2026-11-26.12: a long sentence of agency prose that addresses someone (holdout20
+    # g026, a body paragraph, after its blind score)
+    "Remplissez le dossier, présentez-vous au guichet : à l'entrée du centre, des panneaux en "
+    "arabe expliquent la procédure, qui prive les candidats de leur statut de réfugié.",
+    "Le convoi a été arrêté à un barrage (les deux chauffeurs ont été libérés / DR) mardi soir.",
     # rules 2026-11-26.11: agency sentences that the rules of .10 and before removed or could
     # remove (holdout16 b001 and b019 lost a body paragraph each; the rest is the same class)
     "Lire aussi bien le kurde que l'arabe est devenu indispensable aux médecins du camp.",

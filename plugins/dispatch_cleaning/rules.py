@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from typing import NamedTuple
 
-RULES_VERSION = "2026-11-26.11"  # bump when a rule changes: the per-dispatch cache keys on it
+RULES_VERSION = "2026-11-26.12"  # bump when a rule changes: the per-dispatch cache keys on it
 
 # Agencies and sources that sign photos in scraped French copy.
 AGENCY = (
@@ -145,6 +145,10 @@ RULES: tuple[Rule, ...] = (
             # habitants — non authentifiée) »: holdout17 c031, c023, after its blind score); not
             # a bracketed sentence, which closes on its full stop
             r"\(\s*©[^()]{1,100}\)\.?",
+            # a bracket closed by « — DR », « / handout »: the rights of a picture (« (Name en
+            # reportage, photo d'archives de la chaîne — DR) », holdout18 d003, after its blind
+            # score)
+            r"\([^()]{3,150}\s[—–/-]\s*(?:D\.\s?R\.?|DR|[Hh]andout)\s*\)\.?",
             r"\((?=[^()]*\b(?:images?|photos?|vidéos?|clichés?|captures?)\s+(?:diffusée|transmise|fournie"
             r"|publiée|prise|obtenue|tournée|filmée|envoyée|remise)s?\b)[^()]{3,150}[^.!?…()\s]\s*\)\.?",
             r"(?:Photos?|Images?|Vidéos?)\s+(?:transmises?|fournies?|diffusées?|publiées?|obtenues?)"
@@ -188,6 +192,9 @@ RULES: tuple[Rule, ...] = (
             # « (Name pour Source) », the source a name too (« (Aram Sido pour Rudaw TV) »)
             rf".{{8,300}}?\s\(\s*{NAME}\s+pour\s+(?:l['’]\s*)?(?:{AGENCY}|[A-Z]{{2,8}}|{NAME})\s*\)\s*\.?",
             rf".{{8,300}}?\s\(\s*(?:{AGENCY}|[A-Z]{{2,8}})\s*/\s*(?:handout|[a-z]{{2,8}})\s*\)\s*\.?",
+            # any source, then « / handout » or « / DR » (« …, mardi. (Présidence tunisienne /
+            # handout) », holdout20 g020, after its blind score)
+            r".{8,300}?\s\([^()/]{2,60}/\s*(?:[Hh]andout|HO|DR|D\.\s?R\.?)\s*\)\s*\.?",
             # a caption announced as such (« Légende : … », « Cliché : … », « Sur la photo : … »)
             r"(?:Légende|LÉGENDE|Cliché|Sur\s+la\s+photo|Sur\s+cette\s+photo|En\s+photo|Notre\s+photo"
             r"|Photo\s+de\s+une|Photo\s+principale|Image\s+principale"
@@ -472,7 +479,12 @@ RULES: tuple[Rule, ...] = (
         ),
         patterns=(
             # not reported speech without quotation marks (« …, avez-vous oublié ? a lancé le
-            # prêtre »): a speech verb after the words says someone else is speaking
+            # prêtre »): a speech verb after the words says someone else is speaking; not a
+            # sentence of more than 20 words that closes as agency prose does (« Téléchargez le
+            # formulaire, remplissez-le, présentez-vous : à l'entrée du poste, … », holdout20
+            # g026, after its blind score: the longest debris line of the gold sets that closes
+            # so has 14 words)
+            r"(?!(?:\S+\s+){20}.*[.!…][»\"”]?$)"
             rf"(?!.*{SPEECH_AFTER})"
             r"(?:[^«“\"]|«[^»]*»|“[^”]*”|\"[^\"]*\")*?(?<![\w'’])"
             rf"(?:{NOT_IN_VOUS_NOUN}vous|votre|vos)(?![\w'’-]).*",
