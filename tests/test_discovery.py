@@ -1246,3 +1246,44 @@ def test_names_of_the_seventh_session(
 ) -> None:
     result = run(["Titre", block], [(1, text, label) for text, label in spans])
     assert names(result) == expected, result.discovered
+
+
+def run_provinces(blocks: list[str]) -> TagResult:
+    """run() with Alep, Homs and their provinces as the gazetteer writes them."""
+    entities = dict(GAZ.entities)
+    for slug, name, kind, aliases in (
+        ("alep", "Alep", "ville", ()),
+        ("alep-province", "Alep (province)", "province", ("province d'Alep",)),
+        ("homs", "Homs", "ville", ()),
+        ("homs-province", "Homs (province)", "province", ("province de Homs",)),
+    ):
+        entities[slug] = Entity(slug, name, kind, "lieu", (name, *aliases), parent="syrie")
+    return run_with(entities, "test-24c", blocks, [])
+
+
+@pytest.mark.parametrize(
+    ("block", "expected"),
+    [
+        # an adjective between « province » and the city
+        ("Les blessés ont fui vers la province voisine de Homs.", {"homs-province"}),
+        # a province listed after another, with the elided « d' »
+        ("Les écoles des provinces d'Idleb et d'Alep ont rouvert.", {"idleb", "alep-province"}),
+    ],
+)
+def test_a_city_after_province_names_the_province(block: str, expected: set[str]) -> None:
+    assert slugs(run_provinces(["Titre", block])) == expected
+
+
+def test_a_district_named_after_a_town_is_a_place_of_its_own() -> None:
+    entities = dict(GAZ.entities)
+    entities["al-bab"] = Entity("al-bab", "Al-Bab", "ville", "lieu", ("Al-Bab",), parent="syrie")
+    block = "Deux obus sont tombés sur les quartiers de Bustan al-Bab et de Midane."
+    result = run_with(entities, "test-24d", ["Titre", block], [(1, "Bustan al-Bab", "LOC")])
+    assert "Bustan al-Bab" in names(result)
+    assert "al-bab" not in slugs(result)
+
+
+def test_a_religious_current_in_apposition_is_an_organisation() -> None:
+    block = "Le prédicateur dirige la Jamaat Nour, un courant religieux influent à Damas."
+    result = run(["Titre", block], [(1, "Jamaat Nour", "LOC")])
+    assert [(d.name, d.group) for d in result.discovered] == [("Jamaat Nour", "acteur")]

@@ -1012,6 +1012,10 @@ ORG_CUES = WordList(
         # « la tribu des Baggara » (holdout12 x003)
         "tribu",
         "clan",
+        # « la Jamaat Zaid, un courant religieux influent » (holdout18 d001, after its blind
+        # score)
+        "courant",
+        "confrérie",
         "think tank",
         "think-tank",
     ),
