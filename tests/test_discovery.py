@@ -1287,3 +1287,28 @@ def test_a_religious_current_in_apposition_is_an_organisation() -> None:
     block = "Le prédicateur dirige la Jamaat Nour, un courant religieux influent à Damas."
     result = run(["Titre", block], [(1, "Jamaat Nour", "LOC")])
     assert [(d.name, d.group) for d in result.discovered] == [("Jamaat Nour", "acteur")]
+
+
+@pytest.mark.parametrize(
+    ("block", "span", "label"),
+    [
+        # a demonym after « d'un »
+        ("C'est le premier renvoi d'un Irakien vers Bagdad.", "Irakien", "LOC"),
+        # a treaty named after a town
+        ("Les belligérants doivent respecter la convention de Montreux de 1936.", "Montreux",
+         "LOC"),
+        # a paragraph that opens on a noun phrase closed by a colon
+        ("Loyer moyen dans le quartier : 300 dollars par mois, selon un agent.", "Loyer", "LOC"),
+        ("Bonus de 500 euros : c'est ce que propose la ville aux volontaires.", "Bonus", "LOC"),
+    ],
+)
+def test_more_junk_of_the_seventh_session_never_becomes_an_entity(
+    block: str, span: str, label: str
+) -> None:
+    result = run(["Titre", block], [(1, span, label)])
+    assert not result.discovered, result.discovered
+
+
+def test_a_place_opening_a_paragraph_before_its_verb_stays() -> None:
+    result = run(["Titre", "Kafranbel a été bombardée : trois morts."], [(1, "Kafranbel", "LOC")])
+    assert names(result) == {"Kafranbel"}
