@@ -1108,6 +1108,8 @@ def test_a_title_after_an_indefinite_article_names_no_holder() -> None:
          [("café al-Rawda", "site")]),
         ("Les pêcheurs de la mer Caspienne protestent.", [("Caspienne", "LOC")],
          [("mer Caspienne", "site")]),
+        ("Les bateaux ont accosté à l'île de Rouad.", [("Rouad", "LOC")],
+         [("île de Rouad", "site")]),
         # an adjective between the head and a known town
         ("Les blessés ont été conduits à l'hôpital militaire de Damas.", [],
          [("hôpital militaire de Damas", "site")]),
