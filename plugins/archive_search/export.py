@@ -134,7 +134,7 @@ class Writer:
             if (hashed and name in self.previous_trusted) or old.read_bytes() == content:
                 self.link(old, path)
                 return
-        path.write_bytes(content)
+        _write_new(str(path), content)
         self.written += 1
 
     def link(self, old: Path, new: Path) -> None:
@@ -164,6 +164,18 @@ class Writer:
         logger.info("search export: %s files, %s written, %s linked, %s stale removed in %s",
                     len(self.names), self.written, self.linked, removed, self.out_dir)
         return [self.out_dir / name for name in sorted(self.names)]
+
+
+def _write_new(path: str, content: bytes) -> None:
+    """Write a file with plain os calls: pathlib's write_bytes cost a fifth of writing the
+    33,000 files of the index at 100,000 dispatches."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+    try:
+        view = memoryview(content)
+        while view:
+            view = view[os.write(fd, view):]
+    finally:
+        os.close(fd)
 
 
 def _names(folder: Path) -> set[str]:
