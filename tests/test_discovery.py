@@ -1186,6 +1186,13 @@ def test_bare_government_names_the_country_of_the_dispatch(
          [("Nizar Khoury", "PER"), ("Rania", "PER")], {"Nizar Khoury", "Rania Khoury"}),
         # a first name before a relative's full name
         ("Les portraits de Bassel et de Samir Haddad ont été décrochés.", [], {"Bassel Haddad"}),
+        ("Sous Bassel et Samir Haddad, la famille a tenu la ville.", [], {"Bassel Haddad"}),
+        # a first name that closes another person's full name is no kin's (seventh session,
+        # second round)
+        ("Le juge Karim Nassar Bassel et Samir Haddad ont signé.",
+         [("Karim Nassar Bassel", "PER")], {"Karim Nassar Bassel"}),
+        ("Il a reçu Omar al-Bassel et Samir Haddad mardi.",
+         [("Omar al-Bassel", "PER")], {"Omar al-Bassel"}),
     ],
 )
 def test_a_first_name_of_kin_takes_the_family_name(
@@ -1302,6 +1309,12 @@ def test_a_religious_current_in_apposition_is_an_organisation() -> None:
         # a paragraph that opens on a noun phrase closed by a colon
         ("Loyer moyen dans le quartier : 300 dollars par mois, selon un agent.", "Loyer", "LOC"),
         ("Bonus de 500 euros : c'est ce que propose la ville aux volontaires.", "Bonus", "LOC"),
+        # a paragraph that opens on a bare noun phrase closed by a comma (second round)
+        ("Ponts détruits, écoles fermées : la vallée est coupée du monde.", "Ponts", "LOC"),
+        ("Banderoles rouges et blanches aux fenêtres, le quartier attendait le cortège.",
+         "Banderoles", "LOC"),
+        ("Pylônes neufs, câbles enterrés : la compagnie promet du courant.", "Pylônes neufs",
+         "ORG"),
     ],
 )
 def test_more_junk_of_the_seventh_session_never_becomes_an_entity(
@@ -1314,3 +1327,19 @@ def test_more_junk_of_the_seventh_session_never_becomes_an_entity(
 def test_a_place_opening_a_paragraph_before_its_verb_stays() -> None:
     result = run(["Titre", "Kafranbel a été bombardée : trois morts."], [(1, "Kafranbel", "LOC")])
     assert names(result) == {"Kafranbel"}
+
+
+@pytest.mark.parametrize(
+    "block",
+    [
+        "Kafranbel, village rebelle, a été bombardé.",
+        "Kafranbel a été bombardée, selon des habitants.",
+        "Kafranbel reste sous le feu, disent les secouristes.",
+        "Tadmours reste sous le feu, disent les secouristes.",
+        "Tadmours sous le feu, les secouristes ne peuvent plus entrer.",
+        "Tadmours dit non, ont écrit les manifestants.",
+    ],
+)
+def test_a_place_opening_a_paragraph_before_a_comma_stays(block: str) -> None:
+    name = block.split()[0].rstrip(",")
+    assert names(run(["Titre", block], [(1, name, "LOC")])) == {name}

@@ -77,7 +77,7 @@ from .vocabulary import (
 logger = logging.getLogger(__name__)
 T = TypeVar("T")
 
-VERSION = "discovery-24"
+VERSION = "discovery-25"
 # Below this many words per worker, forking processes costs more than it saves (measured on
 # content/dispatches, see docs/tagging.md): one process then tags the whole batch.
 MIN_WORDS_PER_PROCESS = 40_000
@@ -669,6 +669,9 @@ def _one_span(block: int, start: int, end: int, label: str, state: _Dispatch) ->
         return  # « Crédit immobilier et prêts bancaires restent… »: a common noun phrase
     if _common_word_opening(text, s, name, state.blocks):
         return  # « Séisme : … » where the dispatch also writes « séisme »
+    if block > 0 and not person_cue and _lead_clause(text, s, e, name):
+        return  # « Routes coupées, livraisons suspendues : … »: a bare noun phrase opening
+        # a paragraph, its words before the comma all lowercase and none a verb
     if (
         block > 0
         and " " not in name
@@ -772,6 +775,32 @@ def _common_word_opening(text: str, s: int, name: str, blocks: Sequence[str]) ->
     # score: an elided article may stand before it)
     pattern = re.compile(r"(?<![\w-])" + re.escape(lower) + r"(?![\w'’-])")
     return any(pattern.search(block) for block in blocks)
+
+
+def _lead_clause(text: str, s: int, e: int, name: str) -> bool:
+    """True for a name that opens its paragraph with no article and is followed, up to a
+    comma, by lowercase words only, none of them a verb (« Drapeaux qatari et syrien aux
+    balcons, … », « Routes coupées, … »; « Grues neuves, … » where the model took the
+    adjective in): a noun phrase set before the sentence, as « Tarif unique … : » before a
+    colon, not a name (holdout22 i027, holdout23 o018, o028, o031, after their blind score)."""
+    if text[:s].strip(" «\"“"):
+        return False
+    words = name.split()
+    tail = words[1:]
+    if any(not w.isalpha() or not w.islower() for w in tail) or len(words) > 3:
+        return False
+    if not words[0].endswith(("s", "x")):
+        return False  # a plural head: a name seldom has the shape of one
+    m = _LEAD_CLAUSE.match(text, e)
+    if m is None:
+        return False
+    following = tail + m.group(1).split()
+    # the word after the head is no grammar word (« Tartous sous contrôle, … ») and cannot be
+    # a verb in the third person, which ends in -e, -t, -d, -a or -c (« Homs reste », « dit »,
+    # « prend », « va »): « coupées », « neuves », « qatari » can
+    return bool(following) and fold(following[0]) not in _OPENERS and not following[0].endswith(
+        ("e", "t", "d", "a", "c")
+    )
 
 
 def _sentence_case_phrase(text: str, s: int, name: str) -> bool:
@@ -1009,6 +1038,10 @@ _PURPOSE_AFTER = re.compile(
 _LEAD_PHRASE = re.compile(
     rf"(?:\s+(?!{_VERB_WORD}|(?:été|ne|se|y)(?![\w'’-])|[nsl]['’])(?:[a-zà-ÿ'’-]+|\d[\d\s.,]*)){{1,7}}"
     r"\s*:"
+)
+# the same words up to a comma (none needed when the model took them into the name)
+_LEAD_CLAUSE = re.compile(
+    rf"((?:\s+(?!{_VERB_WORD}|(?:été|ne|se|y)(?![\w'’-])|[nsl]['’])[a-zà-ÿ'’-]+){{0,7}})\s*,"
 )
 _INDEFINITE_BEFORE = re.compile(
     r"(?:^|\s)(?:un|une|des|deux|trois|plusieurs|quelques|chaque|aucune?|nombreux|nombreuses)\s+$",
@@ -1801,6 +1834,16 @@ _FIRST_NAME_BEFORE_FAMILY = re.compile(
     r"(?<![\w'’-])(?P<name>[A-ZÀ-Ý][a-zà-ÿ'’-]+)\s+et\s+(?:de\s+|d['’])?(?=[A-ZÀ-Ý])"
 )
 
+# a capitalised word (or a name's particle) right before: the end of someone's full name
+_NAME_WORD_BEFORE = re.compile(r"(?<![\w'’-])([A-ZÀ-Ý][\w'’-]*|(?:al|el|ben|bin|ibn)-[\w'’-]+)\s+$")
+
+
+def _closes_a_name(text: str, start: int) -> bool:
+    """True when the word before offset start is a capitalised word that opens no sentence
+    as a grammar word (« Sous Hafez et … » is no name), or a name's particle."""
+    m = _NAME_WORD_BEFORE.search(text[max(0, start - 40) : start])
+    return m is not None and fold(m.group(1)) not in _OPENERS
+
 
 def _kin_names(state: _Dispatch) -> None:
     """A first name named as someone's kin (« son fils Patrick ») or before a relative's full
@@ -1835,6 +1878,11 @@ def _kin_names(state: _Dispatch) -> None:
                 _name_kin(state, block, m.start("name"), m.end("name"), relative[3])
         for m in _FIRST_NAME_BEFORE_FAMILY.finditer(text):
             if fold(m.group("name")) not in given:
+                continue
+            if _closes_a_name(text, m.start()):
+                # « Abdallah Salloum Abdallah et Mahmoud Marei », « Fouad Hussein et Sameh
+                # Choukri »: the first name closes another person's full name, it is no kin's
+                # (holdout22 i015, holdout23 o014, o021, after their blind score)
                 continue
             after = [p for p in people if p[0] == m.end()]
             if after:
