@@ -92,7 +92,8 @@ REMOVED = [
     # added with rules 2026-11-26.7 (invented wordings, not those of tests/gold/holdout8 and 9)
     ("🎧 Écouter l'épisode 12 : les exilés de Yarmouk", "promotion"),
     ("Palmyre, la cité des colonnes, dans notre série « Patrimoines blessés »", "promotion"),
-    ("Qui dirige vraiment Idleb ? (notre décryptage)", "ligne-orpheline"),
+    # (since rules .13 the page's « notre » names it before ligne-orpheline does)
+    ("Qui dirige vraiment Idleb ? (notre décryptage)", "auto-reference"),
     ("Suivre le sujet « Réfugiés »", "partage"),
     ("Âmes sensibles s'abstenir : certaines images de cette galerie sont très dures.", "abonnes"),
     # added with rules 2026-11-26.8 (invented wordings, not those of tests/gold/holdout10 and 11)
@@ -183,11 +184,27 @@ REMOVED = [
     # a short line of the page that speaks to its reader still goes
     ("Vous lisez un article en accès libre. Il vous en reste 3 ce mois-ci.",
      "adresse-au-lecteur"),
+    # rules 2026-11-26.13 (invented wordings in the style of holdout22/23's debris): the page
+    # speaking in the first person plural, a middle dot or a mathematical sign between the
+    # parts of a line, what « ce texte » itself reports
+    ("Une question sur un détenu ? Notre cellule d'enquête répond depuis la page Aide",
+     "auto-reference"),
+    ("Article mis en ligne · rangé sous « Réfugiés »", "pictogramme"),
+    ("Le convoi à la frontière, mardi. ⩽ Photo Karim Saleh pour l'AFP ⩽ Idleb : l'accord",
+     "pictogramme"),
+    ("Les scènes décrites dans cet article peuvent heurter.", "auto-reference"),
+    ("Certaines exécutions relatées dans cette dépêche ont été filmées.", "auto-reference"),
     ("Syrie : l'ONU s'alarme du sort des déplacés de la Ghouta", "ligne-orpheline"),
     ("Les enfants de Raqa, trois ans après", "ligne-orpheline"),
 ]
 
 KEPT = [
+    # rules 2026-11-26.13: prose that names an era, compares numbers or quotes « nos »
+    "Les fouilles ont mis au jour des tablettes du IIe millénaire avant notre ère, près d'Alep.",
+    "Seuls les hommes âgés de ⩾ 18 ans sont concernés par la conscription, selon le décret.",
+    "« Nos enfants n'ont plus d'école », a déclaré une mère de famille de Douma.",
+    "Les mesures prévues dans ce texte entreront en vigueur dans trente jours.",
+    "Le Conseil a adopté le texte, qui prévoit des sanctions contre les habitant·e·s armés.",
     # rules 2026-11-26.12: a long sentence of agency prose that addresses someone (holdout20
     # g026, a body paragraph, after its blind score)
     "Remplissez le dossier, présentez-vous au guichet : à l'entrée du centre, des panneaux en "
