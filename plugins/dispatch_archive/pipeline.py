@@ -6,6 +6,7 @@ import gc
 import hashlib
 import json
 import logging
+import marshal
 import multiprocessing
 import os
 import sqlite3
@@ -115,10 +116,32 @@ class Cache:
 
     def get(self, key: str) -> Any:
         """Return the stored value or None."""
+        return self.get_many([key])[0]
+
+    def get_many(self, keys: Sequence[str]) -> list[Any]:
+        """Return the stored value of each key, or None, in order: a query per 500 keys.
+
+        Values are marshal bytes; a cache written before (JSON text) is still read. A no-op
+        rebuild of 10,000 dispatches reads 20,000 values: one query and one json.loads
+        each took 2 s of it."""
         if self._db is None:
-            return None
-        row = self._db.execute("SELECT value FROM entry WHERE key = ?", (key,)).fetchone()
-        return json.loads(row[0]) if row else None
+            return [None] * len(keys)
+        found: dict[str, Any] = {}
+        for start in range(0, len(keys), 500):
+            chunk = keys[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            found.update(self._db.execute(
+                f"SELECT key, value FROM entry WHERE key IN ({marks})", chunk))  # noqa: S608
+        values: list[Any] = []
+        for key in keys:
+            raw = found.get(key)
+            if raw is None:
+                values.append(None)
+            elif isinstance(raw, bytes):
+                values.append(marshal.loads(raw))
+            else:
+                values.append(json.loads(raw))
+        return values
 
     def put_many(self, items: Iterable[tuple[str, Any]]) -> None:
         """Store values, replacing older ones."""
@@ -127,7 +150,7 @@ class Cache:
         with self._db:
             self._db.executemany(
                 "INSERT OR REPLACE INTO entry (key, value) VALUES (?, ?)",
-                ((k, json.dumps(v, ensure_ascii=False, sort_keys=True)) for k, v in items),
+                ((k, marshal.dumps(v)) for k, v in items),
             )
 
     def close(self) -> None:
@@ -197,6 +220,7 @@ def process(
     started = time.perf_counter()
     slots: list[Record | Failure | None] = []
     misses: list[tuple[int, str, Path]] = []
+    keyed: list[tuple[int, str, Path, str]] = []
     for path in paths:
         shown = path.relative_to(root).as_posix()
         if path.name.startswith("."):  # editors' and systems' hidden files: said, never built
@@ -207,18 +231,20 @@ def process(
         except OSError as exc:
             slots.append(Failure(shown, f"illisible ({exc})"))
             continue
-        record = cache.get(key)
+        keyed.append((len(slots), shown, path, key))
+        slots.append(None)
+    cached = cache.get_many([key for _, _, _, key in keyed])
+    for (slot, shown, path, key), record in zip(keyed, cached, strict=True):
         if record is None:
-            misses.append((len(slots), key, path))
-            slots.append(None)
+            misses.append((slot, key, path))
             continue
         outcome.cache_hits += 1
         if "failure" in record:
-            slots.append(Failure(shown, record["failure"]))
+            slots[slot] = Failure(shown, record["failure"])
         else:
             record["path"] = shown
             outcome.keys[shown] = key
-            slots.append(record)
+            slots[slot] = record
     items = [(path, root) for _, _, path in misses]
     if workers > 1 and len(items) >= PARALLEL_READ_THRESHOLD:
         gc.freeze()  # the workers' collector never walks (copies) this heap's pages
@@ -262,10 +288,9 @@ TAG_BATCH = 4000
 
 def _tag(outcome: Outcome, tagger: Tagger, cache: Cache) -> None:
     pending: list[tuple[str, Record]] = []
-    for record in outcome.records:
-        key = _tag_key(record, tagger)
+    keys = [_tag_key(record, tagger) for record in outcome.records]
+    for record, key, tags in zip(outcome.records, keys, cache.get_many(keys), strict=True):
         outcome.keys[record["path"]] = f"{outcome.keys.get(record['path'], '')}|{key}"
-        tags = cache.get(key)
         if tags is None:
             pending.append((key, record))
         else:

@@ -1,0 +1,60 @@
+"""The per-dispatch cache: marshal values, batched reads, and caches written before."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from pathlib import Path
+
+from dispatch_archive.pipeline import Cache
+
+VALUE = {
+    "title": "Alep : « évacuations » reprises",
+    "paragraphs": ["Un paragraphe.", "Un autre, avec l'apostrophe ’ et des accents."],
+    "removed": [{"rule": "credit-photo", "text": "© AFP"}],
+    "date": None,
+    "warnings": [],
+    "mentions": [
+        {"slug": "alep", "block": 0, "start": 0, "end": 4, "text": "Alep", "via": "gazetteer"}
+    ],
+}
+
+
+def test_values_round_trip_and_missing_keys_read_none(tmp_path: Path) -> None:
+    cache = Cache(tmp_path / "c.sqlite")
+    cache.put_many([("a", VALUE), ("b", {"failure": "vide"})])
+    assert cache.get("a") == VALUE
+    assert cache.get_many(["b", "absent", "a"]) == [{"failure": "vide"}, None, VALUE]
+    cache.close()
+    again = Cache(tmp_path / "c.sqlite")  # a later build reads what this one wrote
+    assert again.get("a") == VALUE
+    again.close()
+
+
+def test_many_keys_are_read_in_order_across_query_chunks(tmp_path: Path) -> None:
+    cache = Cache(tmp_path / "c.sqlite")
+    cache.put_many((f"k{i}", {"n": i}) for i in range(0, 1300, 2))
+    keys = [f"k{i}" for i in range(1299, -1, -1)]
+    got = cache.get_many(keys)
+    assert got == [{"n": i} if i % 2 == 0 else None for i in range(1299, -1, -1)]
+    cache.close()
+
+
+def test_a_cache_written_as_json_text_is_still_read(tmp_path: Path) -> None:
+    path = tmp_path / "c.sqlite"
+    db = sqlite3.connect(path)
+    db.execute("CREATE TABLE entry (key TEXT PRIMARY KEY, value TEXT)")
+    db.execute("INSERT INTO entry VALUES (?, ?)", ("old", json.dumps(VALUE, ensure_ascii=False)))
+    db.commit()
+    db.close()
+    cache = Cache(path)
+    assert cache.get("old") == VALUE
+    cache.put_many([("old", {**VALUE, "date": "2016-12-13"})])  # rewritten in the new form
+    assert cache.get("old")["date"] == "2016-12-13"
+    cache.close()
+
+
+def test_no_path_means_no_cache() -> None:
+    cache = Cache(None)
+    cache.put_many([("a", VALUE)])
+    assert cache.get_many(["a", "b"]) == [None, None]
