@@ -1315,6 +1315,14 @@ def test_a_religious_current_in_apposition_is_an_organisation() -> None:
          "Banderoles", "LOC"),
         ("Pylônes neufs, câbles enterrés : la compagnie promet du courant.", "Pylônes neufs",
          "ORG"),
+        # a prize or a programme named after someone or something (second round)
+        ("Son recueil a reçu en 2009 le prix Khalil Gibran, à Beyrouth.", "Khalil Gibran", "PER"),
+        ("Les fonds du programme Sanabel ont été coupés en juin.", "Sanabel", "ORG"),
+        # a body's nickname with a lowercase head after « dite »
+        ("Les familles attendent devant la prison centrale, dite prison Qalaat, chaque matin.",
+         "Qalaat", "LOC"),
+        # a plural noun and its adjective: a set of places
+        ("Plusieurs Etats africains ont voté contre le texte.", "Etats africains", "LOC"),
     ],
 )
 def test_more_junk_of_the_seventh_session_never_becomes_an_entity(
@@ -1343,3 +1351,16 @@ def test_a_place_opening_a_paragraph_before_its_verb_stays() -> None:
 def test_a_place_opening_a_paragraph_before_a_comma_stays(block: str) -> None:
     name = block.split()[0].rstrip(",")
     assert names(run(["Titre", block], [(1, name, "LOC")])) == {name}
+
+
+def test_a_body_named_inside_a_presidents_title_gets_no_page() -> None:
+    block = "Le président de l'Autorité de planification régionale, Karim Nassar, a signé."
+    result = run(["Titre", block], [(1, "Autorité de planification régionale", "ORG"),
+                                    (1, "Karim Nassar", "PER")])
+    assert names(result) == {"Karim Nassar"}, result.discovered
+
+
+def test_a_country_after_a_presidents_title_is_a_place() -> None:
+    block = "Le président du Tadjikistan a été reçu à Damas."
+    result = run(["Titre", block], [(1, "Tadjikistan", "LOC")])
+    assert names(result) == {"Tadjikistan"}, result.discovered
