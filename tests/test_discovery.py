@@ -1364,3 +1364,15 @@ def test_a_country_after_a_presidents_title_is_a_place() -> None:
     block = "Le président du Tadjikistan a été reçu à Damas."
     result = run(["Titre", block], [(1, "Tadjikistan", "LOC")])
     assert names(result) == {"Tadjikistan"}, result.discovered
+
+
+def test_an_article_opening_the_sentence_is_no_first_name() -> None:
+    result = run(["Titre", "Le Tadjikistan a démenti qu'il soit son ressortissant."],
+                 [(1, "Tadjikistan", "LOC")])
+    assert names(result) == {"Tadjikistan"}, result.discovered
+
+
+def test_a_nationality_noun_inside_a_span_goes_and_leaves_a_person() -> None:
+    block = "Le Jordanien Karim Nassar, qui vivait à l'aéroport depuis mai, a été expulsé."
+    result = run(["Titre", block], [(1, "Jordanien Karim Nassar", "LOC")])
+    assert [(d.name, d.group) for d in result.discovered] == [("Karim Nassar", "acteur")]
