@@ -1376,3 +1376,14 @@ def test_a_nationality_noun_inside_a_span_goes_and_leaves_a_person() -> None:
     block = "Le Jordanien Karim Nassar, qui vivait à l'aéroport depuis mai, a été expulsé."
     result = run(["Titre", block], [(1, "Jordanien Karim Nassar", "LOC")])
     assert [(d.name, d.group) for d in result.discovered] == [("Karim Nassar", "acteur")]
+
+
+def test_a_second_agreeing_adjective_closes_an_organisations_name() -> None:
+    block = "L'Autorité générale des routes nationales et régionales, créée en 2012, a fermé."
+    result = run(["Titre", block], [(1, "Autorité générale des routes nationales", "ORG")])
+    assert names(result) == {"Autorité générale des routes nationales et régionales"}
+
+
+def test_a_ministry_keeps_its_masculine_adjective() -> None:
+    block = "Les prix ont doublé, selon le ministère jordanien du Commerce extérieur."
+    assert "Ministère jordanien du Commerce extérieur" in names(run(["Titre", block], []))

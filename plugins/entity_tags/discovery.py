@@ -722,6 +722,19 @@ def _one_span(block: int, start: int, end: int, label: str, state: _Dispatch) ->
             if known is not None:
                 state.known.append(Mention(known.slug, block, s, e, text[s:e], "modele"))
                 return
+        last = name.split()[-1]
+        coordinate = _COORDINATE_ADJECTIVE.match(text, e)
+        if (
+            coordinate
+            and last.islower()
+            and len(last) > 3
+            and coordinate.group(1)[-2:] == last[-2:]
+        ):
+            # « l'Autorité générale des ports terrestres et maritimes, dirigée par … »: a
+            # second adjective, agreeing with the first, closes the name (holdout23 o031,
+            # after its blind score)
+            e = coordinate.end()
+            name = canonical.normalise(text[s:e])
         purpose = _PURPOSE_AFTER.match(text, e)
         if purpose:  # « Nour al-Fourat » + « pour le déminage »: French NGOs name their aim
             e = purpose.end()
@@ -1072,6 +1085,10 @@ _VERB_WORD = (
     r"(?:a|ont|est|sont|avait|avaient|était|étaient|sera|seront|va|vont|doit|doivent|peut"
     r"|peuvent|qui|que|dont)(?![\w'’-])"
 )
+# « … terrestres » + « et maritimes, »: a lowercase word after « et » that ends the clause
+_COORDINATE_ADJECTIVE = re.compile(
+    rf"\s+et\s+([a-zà-ÿ]{{4,}})(?=\s*[,.;:)]|\s+{_VERB_WORD})"
+)
 _PURPOSE_AFTER = re.compile(
     r"\s+pour\s+(?:l['’]|le\s+|la\s+|les\s+)?[a-zà-ÿ][a-zà-ÿ'’-]*"
     rf"(?:\s+(?:(?:de|des|du|en|et|à|au|aux)\s+|d['’]|l['’])?(?!{_VERB_WORD})[a-zà-ÿ][a-zà-ÿ'’-]*){{0,5}}"
@@ -1362,7 +1379,10 @@ _MINISTRY = re.compile(
     rf"\b[Mm]inistère\s+[a-zà-ÿ]{{3,}}(?:{_SINGULAR_ENDINGS}|aine|and|ande|e|c|i)\s+"
     r"(?:de\s+la\s+|de\s+l['’]|du\s+|des\s+)[A-ZÀ-Ý][\w'’-]+"
     r"(?:\s+(?:étrangères|extérieures|intérieures|sociales|religieuses|municipales|islamiques"
-    r"|supérieur|publique|nationale|locale|civile|humanitaires|pétrolières))?"
+    r"|supérieur|publique|nationale|locale|civile|humanitaires|pétrolières"
+    # masculine forms (« du Commerce intérieur », holdout23 o023, after its blind score)
+    r"|intérieur|extérieur|public|national|local|social|civil|municipal|religieux"
+    r"|humanitaire|pétrolier|islamique)(?![\w'’-]))?"
     # a second portfolio (« … de l'Administration locale et de l'Environnement », holdout14 z026,
     # after its blind score)
     r"(?:\s+et\s+(?:de\s+la\s+|de\s+l['’]|du\s+|des\s+)[A-ZÀ-Ý][\w'’-]+)?"
