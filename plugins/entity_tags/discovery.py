@@ -1158,23 +1158,44 @@ _MODEL_CODE = re.compile(r"^[A-Za-zÀ-ÿ]{1,4}-\d{1,3}[A-Za-z]?$")
 _YEAR = re.compile(r"\b(?:19|20)\d\d\b")
 
 
+def _lowered(pattern: re.Pattern[str]) -> re.Pattern[str]:
+    """pattern without re.I, for lowercased text: the same matches on these word lists, and
+    5 to 7 times faster. Under re.I, sre cannot skip the positions where no word of a long
+    alternation starts: the three patterns below, searched from every position of the text
+    before each model span, took 0.1-0.6 ms a search and most of resolve()'s time."""
+    source = pattern.pattern
+    if re.search(r"\\[A-Z]|\(\?-i", source):
+        raise ValueError(f"cannot lowercase {source[:60]!r}: it has an upper-case escape or (?-i")
+    return re.compile(source.lower(), pattern.flags & ~re.I)
+
+
+_SPEECH_BEFORE_LOW = _lowered(_SPEECH_BEFORE)
+_ROLE_BEFORE_LOW = _lowered(_ROLE_BEFORE)
+_ROLE_COMMA_BEFORE_LOW = _lowered(_ROLE_COMMA_BEFORE)
+
+
+def _role_before(before: str) -> bool:
+    """A job or title right before the name, or before a comma right before it."""
+    if _ROLE_BEFORE_LOW.search(before[-60:].lower()):
+        return True
+    # The pattern ends on « ,\s*$ »: nothing else can match (the cheap test first).
+    return before.rstrip().endswith(",") and bool(
+        _ROLE_COMMA_BEFORE_LOW.search(before[-120:].lower())
+    )
+
+
 def _person_context(before: str, after: str) -> bool:
     """True when the words around a name say it is a person's."""
     return bool(
         _SPEECH_AFTER.search(after[:80])
-        or _SPEECH_BEFORE.search(before[-80:])
-        or _ROLE_BEFORE.search(before[-60:])
-        or _ROLE_COMMA_BEFORE.search(before[-120:])
+        or _SPEECH_BEFORE_LOW.search(before[-80:].lower())
+        or _role_before(before)
     )
 
 
 def _strong_person_context(before: str, after: str) -> bool:
     """A role next to the name (« le photographe X », « X, un militant »), not just a verb."""
-    return bool(
-        _ROLE_BEFORE.search(before[-60:])
-        or _ROLE_COMMA_BEFORE.search(before[-120:])
-        or _ROLE_AFTER.search(after[:80])
-    )
+    return _role_before(before) or bool(_ROLE_AFTER.search(after[:80]))
 
 
 _KUNYA = re.compile(
