@@ -80,18 +80,6 @@ def _entity_ref(page: EntityPage, mentions: int) -> dict[str, Any]:
     }
 
 
-def jsonl(records: Iterable[dict[str, Any]]) -> bytes:
-    """One JSON object per line."""
-    sink = _Sink(False)
-    _write_jsonl(sink, records)
-    return sink.close()
-
-
-def _write_jsonl(sink: _Sink, records: Iterable[dict[str, Any]]) -> None:
-    for r in records:
-        sink.write(json.dumps(r, ensure_ascii=False, sort_keys=True) + "\n")
-
-
 def csv_table(records: Iterable[dict[str, Any]]) -> bytes:
     """RFC 4180 CSV in UTF-8, one row per dispatch; paragraphs joined by blank lines."""
     table = _CsvRows()
@@ -237,7 +225,7 @@ def export_jobs(site: Site, siteurl: str, sitename: str, es: EntitySettings,
         rows.write(table.row(CSV_COLUMNS))
         for i in range(len(site.dispatches)):
             record = dispatch_record(site, i, siteurl, sitename)
-            _write_jsonl(lines, [record])
+            lines.write(json.dumps(record, ensure_ascii=False, sort_keys=True) + "\n")  # JSON Lines
             rows.write(table.record(record))
         return [(names["depeches.jsonl"], lines.close()), (names["depeches.csv"], rows.close())]
 

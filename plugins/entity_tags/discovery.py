@@ -23,7 +23,7 @@ import logging
 import multiprocessing
 import re
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -2414,15 +2414,14 @@ class DiscoveryTagger(Tagger):
         gazetteer pass and resolve() to the parent, one core: 40% of the tagging time of a
         cold build of 10,000 dispatches (docs/tagging.md).
         """
-        n_process = self.processes_for(
-            [text for title, paragraphs in docs for text in (title, *paragraphs)]
-        )
+        sizes = [_doc_words(doc) for doc in docs]
+        n_process = self._processes(sum(sizes))
         if n_process == 1 or "fork" not in multiprocessing.get_all_start_methods():
             return self._tag_here(docs)
         global _FORKED_TAGGER
         _ = self.nlp  # loaded once, before the fork, and shared by the workers
         _FORKED_TAGGER = self
-        chunks = _chunks(docs, n_process * 4, _doc_words)
+        chunks = _chunks(docs, sizes, n_process * 4)
         gc.freeze()  # the workers' collector never walks (copies) this heap's pages
         try:
             pool = multiprocessing.get_context("fork").Pool(n_process)
@@ -2466,9 +2465,11 @@ class DiscoveryTagger(Tagger):
 
     def processes_for(self, texts: Sequence[str]) -> int:
         """How many processes to read texts with: more only when each gets enough words."""
+        return self._processes(sum(t.count(" ") + 1 for t in texts))
+
+    def _processes(self, words: int) -> int:
         if self.workers == 1:
             return 1
-        words = sum(t.count(" ") + 1 for t in texts)
         return max(1, min(self.workers, words // MIN_WORDS_PER_PROCESS))
 
     def spans(self, texts: Sequence[str]) -> list[list[tuple[int, int, str]]]:
@@ -2537,18 +2538,17 @@ def _pipe_spans(nlp: Any, texts: Sequence[str]) -> list[list[tuple[int, int, str
         ]
 
 
-def _chunks(items: Sequence[T], count: int, words: Callable[[T], int]) -> list[list[T]]:
-    """Cut items, in order, into about count runs of similar word counts."""
-    total = sum(words(item) for item in items)
-    size = max(1, total // max(1, count))
+def _chunks(items: Sequence[T], sizes: Sequence[int], count: int) -> list[list[T]]:
+    """Cut items, in order, into about count runs of similar total size (their word counts)."""
+    size = max(1, sum(sizes) // max(1, count))
     chunks: list[list[T]] = [[]]
     run = 0
-    for item in items:
+    for item, words in zip(items, sizes, strict=True):
         if run >= size and chunks[-1]:
             chunks.append([])
             run = 0
         chunks[-1].append(item)
-        run += words(item)
+        run += words
     return chunks
 
 
