@@ -1387,3 +1387,76 @@ def test_a_second_agreeing_adjective_closes_an_organisations_name() -> None:
 def test_a_ministry_keeps_its_masculine_adjective() -> None:
     block = "Les prix ont doublé, selon le ministère jordanien du Commerce extérieur."
     assert "Ministère jordanien du Commerce extérieur" in names(run(["Titre", block], []))
+
+
+# discovery-26 (eighth session, first round): general mechanisms, each on invented sentences
+
+
+@pytest.mark.parametrize(
+    ("block", "span", "label"),
+    [
+        # a plural common noun opening a paragraph, no verb after it
+        ("Bidons au soleil, pompes à l'arrêt : le village attend l'eau.", "Bidons", "LOC"),
+        ("Sifflets et chants : la foule a envahi la place.", "Sifflets", "ORG"),
+        # a singular one opening a title, before a preposition
+        ("Brevet sous les obus : les élèves d'Idleb passent l'examen.", "Brevet", "LOC"),
+        # a nickname in quotes after its article
+        ("Le dispensaire, surnommé « la Ruche », a rouvert.", "Ruche", "LOC"),
+        # a nationality or community noun before the person's name, in any inflection
+        ("Le club entraîné par l'Uruguayen Pablo Cruz a gagné.", "Uruguayen", "LOC"),
+        ("Les hommes du Daghestanais Omar Khan ont quitté la ville.", "Daghestanais", "LOC"),
+        # a noun before a number (a ship, a unit)
+        ("Selon les données de suivi, le Fortune 2 a quitté le port.", "Fortune", "LOC"),
+        # a noun before its adjective
+        ("L'enfant a été confié à l'Assistance publique mardi.", "Assistance", "LOC"),
+    ],
+)
+def test_an_ordinary_french_word_with_no_name_context_gets_no_page(
+    block: str, span: str, label: str
+) -> None:
+    result = run(["Titre", block], [(1, span, label)])
+    assert not result.discovered, result.discovered
+
+
+@pytest.mark.parametrize(
+    ("block", "span"),
+    [
+        # a preposition with no article, as towns take
+        ("Le ministre s'est rendu à Rabat mardi.", "Rabat"),
+        ("Des familles venues de Tripoli attendaient.", "Tripoli"),
+        ("Le navire a coulé en Méditerranée.", "Méditerranée"),
+        # the subject of a verb opening a sentence, or before a comma
+        ("Pékin a opposé son veto.", "Pékin"),
+        ("Pékin, allié de Damas, a voté contre.", "Pékin"),
+        # an article inside the sentence, nothing around
+        ("Les bus ont franchi le Tigre à l'aube.", "Tigre"),
+        # a list of places
+        ("Les villages de Chabki, Rami et Douma ont été attaqués.", "Rami"),
+        # an organisation's noun before it
+        ("Les habitants puisent l'eau d'un puits creusé par l'ONG Violet.", "Violet"),
+    ],
+)
+def test_a_common_word_that_the_context_shows_as_a_name_stays(block: str, span: str) -> None:
+    spans = [(1, span, "LOC")]
+    if span == "Rami":
+        spans = [(1, "Chabki", "LOC"), (1, "Rami", "LOC"), (1, "Douma", "LOC")]
+    assert span in names(run(["Titre", block], spans))
+
+
+def test_the_lexicon_knows_inflections_and_verbs() -> None:
+    from entity_tags import lexicon
+
+    lex = lexicon.load("fr_core_news_md")
+    assert lex.part_of_speech("Citernes") == "noun"
+    assert lex.part_of_speech("Tchétchènes") in ("noun", "adj")
+    assert lex.part_of_speech("Grace") == "noun"  # « grâce », accents folded
+    assert not lex.part_of_speech("Kafranbel") and not lex.part_of_speech("Covid-19")
+    assert lex.is_verb_form("attaquaient") and lex.is_verb_form("a")
+    assert not lex.is_verb_form("sous")
+
+
+def test_without_the_model_every_word_may_be_a_name() -> None:
+    from entity_tags import lexicon
+
+    assert lexicon.load("no_such_model_xx") is lexicon.EMPTY
+    assert not lexicon.EMPTY.part_of_speech("Citernes")

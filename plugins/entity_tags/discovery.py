@@ -29,7 +29,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, TypeVar
 
-from . import canonical
+from . import canonical, lexicon
 from .gazetteer import Gazetteer
 from .matcher import Mention
 from .normalize import fold
@@ -77,7 +77,7 @@ from .vocabulary import (
 logger = logging.getLogger(__name__)
 T = TypeVar("T")
 
-VERSION = "discovery-25"
+VERSION = "discovery-26"
 # Below this many words per worker, forking processes costs more than it saves (measured on
 # content/dispatches, see docs/tagging.md): one process then tags the whole batch.
 MIN_WORDS_PER_PROCESS = 40_000
@@ -2264,6 +2264,8 @@ def _finish(state: _Dispatch) -> TagResult:
     reserved = gazetteer.entities.keys()
     discovered: list[Discovered] = []
     for key, members in by_key.items():
+        if _ordinary_word(members, state):
+            continue  # « Citernes en file, … », « surnommé « la Caverne » »: a common word
         long = [m.name for m in members if fold(m.name) == key] or [m.name for m in members]
         name = canonical.display_name(long)
         group, kind = _vote(members)
@@ -2277,6 +2279,101 @@ def _finish(state: _Dispatch) -> TagResult:
     mentions.sort(key=lambda m: (m.block, m.start, -m.end))
     discovered.sort(key=lambda d: d.slug)
     return TagResult(tuple(mentions), tuple(discovered))
+
+
+def _ordinary_word(members: Sequence[_Candidate], state: _Dispatch) -> bool:
+    """True for one unverified word that is an ordinary French noun or adjective, in any
+    inflection (the model's lexicon: « Citernes », « Klaxons », « Caverne », « Argentin »,
+    « Tchétchène », « Grace » for « grâce »), when no mention of it in the dispatch shows it
+    as a name (_named_in_context). Its capital came from the sentence, a quotation or a
+    nickname: no page. Not a word of the gazetteer (those are resolved before), not an
+    acronym, a hyphenated or a multi-word name (eighth session, first round; holdout24,
+    holdout25, after their blind score)."""
+    name = members[0].name
+    if not _lexical_shape(name) or not _lexicon().part_of_speech(name):
+        return False
+    return not any(_named_in_context(m, state) for m in members)
+
+
+_LEXICON_MODEL = ["fr_core_news_md"]  # the model whose lemmatizer tables are read (load_ner)
+
+
+def _lexicon() -> lexicon.Lexicon:
+    return lexicon.load(_LEXICON_MODEL[0])
+
+
+def _lexical_shape(name: str) -> bool:
+    """One word, a capital then lowercase letters only (no acronym, no hyphen, no digit)."""
+    return len(name) >= 3 and name[:1].isupper() and name[1:].isalpha() and name[1:].islower()
+
+
+def _named_in_context(c: _Candidate, state: _Dispatch) -> bool:
+    """What shows a word that is also a common noun or adjective as a name, in one mention:
+    a person or place cue; a preposition before it with no article, as towns take (« à
+    Tripoli », « de Rami », « en Bavière », « par Kiev »); a definite article inside a
+    sentence with no quotation mark, number, name or adjective around (« le Tigre à
+    Peshkhabour », « la Méditerranée », not « surnommé « la Caverne » », « le Grace 1 »,
+    « l'Argentin Hector Cuper », « l'Aide sociale »); a sentence it opens as the subject of a
+    verb (« Kiev a rompu », « Pékin, allié de Damas », not « Citernes en file : »); a list of
+    places it stands in (« Chabki, Rami, Tarba et Douma »); an organisation's noun before it
+    (« l'ONG Violet », « l'agence iranienne Fars »)."""
+    if c.person_cue or c.place_cue:
+        return True
+    text = state.blocks[c.block]
+    before, after = text[max(0, c.start - 80) : c.start], text[c.end : c.end + 40]
+    if _ORG_BEFORE.search(before) or _MEDIA_BEFORE.search(before) or _ORG_AFTER.match(after):
+        return True
+    if _BARE_PREPOSITION_BEFORE.search(before):
+        return True
+    lex = _lexicon()
+    following = _NEXT_WORD.match(after)
+    nxt = following.group(1) if following else ""
+    if _ARTICLE_INSIDE_BEFORE.search(before) and not (
+        nxt[:1].isupper()
+        or nxt[:1].isdigit()
+        or (nxt[:1].islower() and lex.part_of_speech(nxt) == "adj" and fold(nxt) not in _OPENERS)
+    ):
+        return True
+    if _opens_sentence(text, c.start) and not text[: c.start].rstrip().endswith("«"):
+        if after.startswith(",") or _PRONOUN_AFTER.match(after):
+            return True
+        if nxt[:1].islower() and lex.is_verb_form(nxt):
+            return True
+    return _in_place_list(c, state)
+
+
+# « à Tripoli », « de Rami », « d'Argentine », « en Méditerranée », « par Kiev », « de « Panorama » »:
+# a preposition right before, no article between: how French writes a town or a country
+_BARE_PREPOSITION_BEFORE = re.compile(
+    r"(?:^|[\s(])(?:[àÀ]|de|d['’]|en|depuis|vers|par|pour|sur|dans|entre|contre|chez|jusqu['’]à)"
+    r"\s*(?:[«\"“]\s*)?$"
+)
+# a lowercase definite article inside a sentence, not inside a quotation
+_ARTICLE_INSIDE_BEFORE = re.compile(r"(?<![«\"“])\s(?:le|la|l['’])\s*$")
+_NEXT_WORD = re.compile(r"^\s*([\w'’-]+)")
+_PRONOUN_AFTER = re.compile(r"^\s+(?:n['’]|ne\s|se\s|s['’]|l['’]|y\s|lui\s|leur\s)")
+_LIST_BEFORE = re.compile(r"(?:,|\s(?:et|ou))\s+(?:(?:la|le|les)\s+|l['’])?$")
+_LIST_AFTER = re.compile(r"^\s*(?:,|\s(?:et|ou))\s+(?:(?:la|le|les)\s+|l['’])?")
+
+
+def _in_place_list(c: _Candidate, state: _Dispatch) -> bool:
+    """True when a place, known or found, stands next to this mention in a list (« dont
+    Chbeki et Rami », « la Grèce, la Macédoine et la Serbie »)."""
+    text = state.blocks[c.block]
+    ends, starts = set(), set()
+    for m in state.known:
+        if m.block == c.block and state.group_of(m) == "lieu":
+            ends.add(m.end)
+            starts.add(m.start)
+    for other in state.candidates:
+        if other.block == c.block and other is not c and other.group == "lieu":
+            ends.add(other.end)
+            starts.add(other.start)
+    gap = _LIST_BEFORE.search(text, max(0, c.start - 12), c.start)
+    if gap is not None and gap.start() in ends:
+        return True
+    gap = _LIST_AFTER.match(text, c.end)
+    return gap is not None and gap.end() in starts
 
 
 def _body_of_head_word(c: _Candidate, state: _Dispatch) -> str | None:
@@ -2582,5 +2679,7 @@ def load_ner(model_name: str, regex_cache: Path | None = None) -> Any:
     for name in [n for n in nlp.pipe_names if n != "ner"]:
         nlp.disable_pipe(name)  # a model whose meta did not list them all
     use_numpy_gemm(nlp)
+    _LEXICON_MODEL[0] = model_name
+    _lexicon()  # read once here, before any fork, and shared by the workers
     logger.info("Loaded %s (spaCy %s) with %s", model_name, spacy.__version__, nlp.pipe_names)
     return nlp

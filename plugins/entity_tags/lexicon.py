@@ -1,0 +1,117 @@
+"""The French common nouns and adjectives the spaCy model ships, for telling words from names.
+
+fr_core_news_md carries its rule lemmatizer's tables (`lemmatizer/lookups/lookups.bin`): an
+index of about 66,000 common nouns and 28,000 adjectives (lemmas), the irregular inflected
+forms of each part of speech, and the suffix rules that take an inflected form back to its
+lemma (« citernes » → « citerne », « tchétchènes » → « tchétchène », « nationaux » →
+« national »). discovery loads no lemmatizer (only the tokenizer and ner run); it reads these
+tables once, here, to ask of a capitalised word found alone: « is this an ordinary French
+word? » (docs/tagging.md, eighth session). Words are compared folded (no case, no accent).
+
+Nothing here names an entity: the tables hold common words. Proper nouns that are also common
+words (« Tripoli », « Rabat », « Tigre », « Argentine ») are in them too, which is why the
+answer is only a clue that the context must confirm.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from functools import lru_cache
+from pathlib import Path
+from typing import NamedTuple
+
+from .normalize import fold
+
+logger = logging.getLogger(__name__)
+
+# the parts of speech whose words may look like names once capitalised, then the verbs, whose
+# forms tell a subject from a heading (« Kiev a rompu … » against « Citernes en file : … »)
+_POS = ("noun", "adj")
+_ALL_POS = (*_POS, "verb")
+
+
+class Lexicon(NamedTuple):
+    """Folded lemmas, irregular forms and suffix rules of one part of speech each."""
+
+    lemmas: dict[str, frozenset[str]]
+    irregular: dict[str, frozenset[str]]
+    rules: dict[str, tuple[tuple[str, str], ...]]
+
+    def part_of_speech(self, word: str) -> str:
+        """« noun » or « adj » when word (any case, any inflection) is a common word, else ""."""
+        key = fold(word)
+        if not key.isalpha():
+            return ""
+        for pos in _POS:
+            lemmas = self.lemmas.get(pos, frozenset())
+            if key in lemmas or key in self.irregular.get(pos, frozenset()):
+                return pos
+            for old, new in self.rules.get(pos, ()):
+                if key.endswith(old) and key[: len(key) - len(old)] + new in lemmas:
+                    return pos
+        return ""
+
+    def is_verb_form(self, word: str) -> bool:
+        """True for a conjugated form or participle of a French verb (« a », « est »,
+        « attaquaient », « reste »)."""
+        key = fold(word)
+        lemmas = self.lemmas.get("verb", frozenset())
+        if not key.isalpha() or not lemmas:
+            return False
+        if key in self.irregular.get("verb", frozenset()) or key + "r" in lemmas:
+            return True  # « reste » → « rester »: the present the rules leave out
+        return any(
+            key.endswith(old) and key[: len(key) - len(old)] + new in lemmas
+            for old, new in self.rules.get("verb", ())
+        )
+
+
+EMPTY = Lexicon({}, {}, {})
+
+
+def _folded(words: Iterable[str]) -> frozenset[str]:
+    return frozenset(k for k in (fold(w) for w in words) if k.isalpha())
+
+
+def _lookups_dir(model_name: str) -> Path | None:
+    import spacy
+
+    if not spacy.util.is_package(model_name):
+        return None
+    root = Path(spacy.util.get_package_path(model_name))
+    for candidate in (root / "lemmatizer" / "lookups", *root.glob("*/lemmatizer/lookups")):
+        if (candidate / "lookups.bin").is_file():
+            return candidate
+    return None
+
+
+@lru_cache(maxsize=4)
+def load(model_name: str = "fr_core_news_md") -> Lexicon:
+    """The model's noun and adjective tables, folded; EMPTY (every word a possible name) when
+    the model has none (a test model, another language), with a warning."""
+    try:
+        from spacy.lookups import Lookups
+        from spacy.strings import get_string_id
+
+        folder = _lookups_dir(model_name)
+        if folder is None:
+            raise FileNotFoundError(f"{model_name} has no lemmatizer lookups")
+        tables = Lookups().from_disk(folder)
+        index = tables.get_table("lemma_index")
+        exceptions = tables.get_table("lemma_exc")
+        rules = tables.get_table("lemma_rules")
+    except (ImportError, OSError, KeyError, ValueError) as exc:
+        logger.warning("No French lexicon (%s): every capitalised word may be a name", exc)
+        return EMPTY
+    lemmas, irregular, suffixes = {}, {}, {}
+    for pos in _ALL_POS:
+        key = get_string_id(pos)
+        lemmas[pos] = _folded(index.get(key, ()))
+        irregular[pos] = _folded(exceptions.get(key, {}).keys())
+        suffixes[pos] = tuple(
+            (fold(old), fold(new))
+            for old, new in rules.get(key, ())
+            if fold(old).isalpha() and (not new or fold(new).isalpha())
+        )
+    return Lexicon(lemmas, irregular, suffixes)
