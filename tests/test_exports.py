@@ -193,28 +193,33 @@ def balanced(text: str) -> bool:
 
 
 @pytest.mark.slow
-def test_each_dispatch_has_bibtex_and_csl_json_with_permalink_and_hash(site: Path) -> None:
+def test_the_archive_cites_each_dispatch_in_bibtex_and_csl_json_with_permalink_and_hash(
+    site: Path,
+) -> None:
     rows = records(site)
+    everything = (site / "donnees" / "depeches.bib").read_text(encoding="utf-8")
+    items = {i["id"]: i for i in json.loads(
+        (site / "donnees" / "depeches.csl.json").read_text(encoding="utf-8"))}
+    assert everything.count("@misc{") == len(rows) == len(items)
     for r in rows:
-        bib = (site / "donnees" / "citations" / f"{r['slug']}.bib").read_text(encoding="utf-8")
-        assert bib.startswith(f"@misc{{{r['slug']},") and balanced(bib)
-        assert f"url = {{{r['url']}}}" in bib and r["sha256"] in bib
-        (item,) = json.loads(
-            (site / "donnees" / "citations" / f"{r['slug']}.json").read_text(encoding="utf-8")
-        )
-        assert item["id"] == r["slug"] and item["URL"] == r["url"] == f"depeches/{r['slug']}.html"
+        start = everything.index(f"@misc{{{r['slug']},\n")
+        bib = everything[start:everything.index("\n}\n", start) + 3]
+        assert balanced(bib) and f"url = {{{r['url']}}}" in bib and r["sha256"] in bib
+        item = items[r["slug"]]
+        assert item["URL"] == r["url"] == f"depeches/{r['slug']}.html"
         assert item["title"] == r["title"] and r["sha256"] in item["note"]
         if r["date"]:
             assert item["issued"]["date-parts"][0] == [int(x) for x in r["date"][:10].split("-")]
+        # The page's links give the whole archive's files; its script makes the entry alone
+        # from the data below (tests/test_cite_browser.py).
         page = soup(site, r["url"])
         links = {a.get_text(): a["href"] for a in page.select(".cite a")}
-        assert links["BibTeX"] == f"../donnees/citations/{r['slug']}.bib"
-        assert links["CSL-JSON"] == f"../donnees/citations/{r['slug']}.json"
-    everything = (site / "donnees" / "depeches.bib").read_text(encoding="utf-8")
-    assert everything.count("@misc{") == len(rows)
-    assert len(
-        json.loads((site / "donnees" / "depeches.csl.json").read_text(encoding="utf-8"))
-    ) == len(rows)
+        assert links["BibTeX"] == "../donnees/depeches.bib"
+        assert links["CSL-JSON"] == "../donnees/depeches.csl.json"
+        section = page.select_one("section.cite")
+        assert section["data-slug"] == r["slug"] and section["data-permalink"] == r["url"]
+        assert page.select_one("script[src='../theme/js/cite.js']") is not None
+    assert not (site / "donnees" / "citations").exists()
 
 
 @pytest.mark.parametrize(
@@ -284,13 +289,12 @@ def test_published_permalinks_are_absolute_everywhere(published: Path) -> None:
     row = next(r for r in records(published) if r["slug"] == slug)
     assert row["url"] == url and url in row["citation"]
     assert page.select_one(".citation").get_text() == row["citation"]
-    assert f"url = {{{url}}}" in (published / "donnees" / "citations" / f"{slug}.bib").read_text(
-        encoding="utf-8"
-    )
-    (item,) = json.loads(
-        (published / "donnees" / "citations" / f"{slug}.json").read_text(encoding="utf-8")
-    )
+    assert f"@misc{{{slug},\n" in bulk(published, "depeches.bib")
+    assert f"url = {{{url}}}" in bulk(published, "depeches.bib")
+    (item,) = [i for i in json.loads(bulk(published, "depeches.csl.json")) if i["id"] == slug]
     assert item["URL"] == url
+    # The page's script makes its own entry from this permalink (tests/test_cite_browser.py).
+    assert page.select_one("section.cite")["data-permalink"] == url
     entity = json.loads(
         (published / "donnees" / "lieux" / "idleb.json").read_text(encoding="utf-8")
     )

@@ -1,7 +1,8 @@
 """Files that are not pages: data exports under donnees/, citations, sitemap.xml.
 
-Exports: every dispatch as JSON Lines and CSV, one JSON per entity, and a citation of each
-dispatch in BibTeX and CSL-JSON (alone and for the whole archive).
+Exports: every dispatch as JSON Lines and CSV, one JSON per entity, and the whole archive's
+citations in BibTeX and CSL-JSON (a dispatch's own entry is made in the browser from its page:
+theme/static/js/cite.js).
 
 What a reader downloads is what the pages show: cleaned text, metadata, what cleaning
 removed and the entities found. Keys are sorted and rows follow the site's order (oldest
@@ -253,22 +254,10 @@ def export_jobs(site: Site, siteurl: str, sitename: str, es: EntitySettings,
 
 
 def citation_jobs(site: Site, sitename: str, siteurl: str, gzip_from: int = 0) -> Iterator[FileJob]:
-    """donnees/citations/SLUG.bib and .json per dispatch, and the whole archive in each format
-    (see bulk_names)."""
+    """The whole archive in BibTeX and CSL-JSON (see bulk_names). A dispatch's own entry is
+    made in the browser from its page (theme/js/cite.js), not written as a file of its own:
+    that was two files a dispatch, 200,000 at 100,000 dispatches."""
     names = bulk_names(len(site.dispatches), gzip_from)
-
-    def one(index: int) -> FileJob:
-        d = site.dispatches[index]
-        path = f"donnees/citations/{d.slug}.bib"
-
-        def make() -> list[tuple[str, bytes]]:
-            link = permalink(siteurl, d.url)
-            return [
-                (path, bibtex(d, sitename, link).encode("utf-8")),
-                (f"donnees/citations/{d.slug}.json", _json([csl_item(d, sitename, link)])),
-            ]
-
-        return path, make
 
     def whole() -> list[tuple[str, bytes]]:
         # Written as json_lines and "\n".join would write them, one dispatch at a time.
@@ -282,8 +271,6 @@ def citation_jobs(site: Site, sitename: str, siteurl: str, gzip_from: int = 0) -
         csl.write("\n]\n" if site.dispatches else "[]\n")
         return [(names["depeches.bib"], bib.close()), (names["depeches.csl.json"], csl.close())]
 
-    for index in range(len(site.dispatches)):
-        yield one(index)
     yield names["depeches.bib"], whole
 
 

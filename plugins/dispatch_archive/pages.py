@@ -110,7 +110,7 @@ def build_jobs(
     figures = Figures(site, FigureCache(Path(ds.cache_path) / "figures"))
     if _keep(prune, "index.html"):
         yield _home(site, ds, es)
-    yield from _dispatch_pages(site, prune)
+    yield from _dispatch_pages(site, bulk_names(len(site.dispatches), ds.gzip_exports_from), prune)
     for group in ("acteur", "lieu"):
         if _keep(prune, f"{GROUP_DIRS[group]}/index.html"):
             yield _entity_index(site, group, figures)
@@ -182,7 +182,9 @@ def _segments(
     return out
 
 
-def _dispatch_pages(site: Site, prune: Prune | None = None) -> Iterator[PageJob]:
+def _dispatch_pages(
+    site: Site, bulk: dict[str, str], prune: Prune | None = None
+) -> Iterator[PageJob]:
     for index, d in enumerate(site.dispatches):
         if not _keep(prune, d.url):
             continue
@@ -228,10 +230,13 @@ def _dispatch_pages(site: Site, prune: Prune | None = None) -> Iterator[PageJob]
                     "published": d.date,
                 },
                 "jsonld": news_article(site, index),
+                # One dispatch's BibTeX and CSL-JSON are made in the browser (theme/js/
+                # cite.js): the links give the whole archive's files without JavaScript.
                 "citation": dict(
                     zip(("head", "tail"), citation_parts(d), strict=True),
-                    bibtex=f"donnees/citations/{d.slug}.bib",
-                    csl=f"donnees/citations/{d.slug}.json",
+                    slug=d.slug,
+                    bibtex=bulk["depeches.bib"],
+                    csl=bulk["depeches.csl.json"],
                 ),
             },
         )
