@@ -1460,3 +1460,49 @@ def test_without_the_model_every_word_may_be_a_name() -> None:
 
     assert lexicon.load("no_such_model_xx") is lexicon.EMPTY
     assert not lexicon.EMPTY.part_of_speech("Citernes")
+
+
+@pytest.mark.parametrize(
+    ("block", "span", "label"),
+    [
+        # a film's title in English, filling its quotation
+        ("« Silent Streets », le film tourné pendant le siège, a été primé.", "Silent Streets",
+         "ORG"),
+        # a product
+        ("Le kilo de café « Bin Yamani » a doublé en un mois.", "Bin Yamani", "LOC"),
+        # a nickname
+        ("Surnommé « Hajj Mourad », ce commerçant finançait la milice.", "Hajj Mourad", "PER"),
+        # a list's label
+        ("Les candidats des listes d'« Renouveau patriotique » devraient l'emporter.",
+         "Renouveau patriotique", "ORG"),
+    ],
+)
+def test_a_name_that_only_fills_quotations_gets_no_page(block: str, span: str, label: str) -> None:
+    result = run(["Titre", block], [(1, span, label)])
+    assert not result.discovered, result.discovered
+
+
+@pytest.mark.parametrize(
+    ("block", "span", "label"),
+    [
+        # a body's noun heads the quoted name
+        ("Un décret a créé une « Commission nationale des archives », chargée du recensement.",
+         "Commission nationale des archives", "ORG"),
+        # a place noun and what it is called
+        ("Les corps ont été retrouvés dans le quartier dit de « Belvédère », au sud.",
+         "Belvédère", "LOC"),
+        # the same name also written outside quotes
+        ("« Silent Streets » a été primé. Silent Streets sort en mars.", "Silent Streets", "ORG"),
+    ],
+)
+def test_a_quoted_name_with_a_cue_or_a_body_noun_stays(block: str, span: str, label: str) -> None:
+    spans = [(1, span, label)]
+    if block.count(span) == 2:
+        second = block.rindex(span)
+        found = [(1, block.index(span), block.index(span) + len(span), label),
+                 (1, second, second + len(span), label)]
+        blocks = ["Titre", block]
+        result = resolve(blocks, MATCHER.find_all(blocks), found, GAZ, MATCHER)
+    else:
+        result = run(["Titre", block], spans)
+    assert span in names(result), result.discovered
