@@ -1506,3 +1506,29 @@ def test_a_quoted_name_with_a_cue_or_a_body_noun_stays(block: str, span: str, la
     else:
         result = run(["Titre", block], spans)
     assert span in names(result), result.discovered
+
+
+@pytest.mark.parametrize(
+    ("block", "span", "label"),
+    [
+        # a disease after the noun of its kind
+        ("Les écoles ont fermé pendant l'épidémie de Zika.", "Zika", "MISC"),
+        ("Le scrutin a été reporté en raison de la pandémie de Covid-19.", "Covid-19", "MISC"),
+        ("Le virus Nipah a été détecté à Lattaquié.", "Nipah", "ORG"),
+        ("Une campagne de vaccination contre la Polio a commencé.", "Polio", "LOC"),
+        # a vehicle or a weapon after the noun of its kind
+        ("Un véhicule Humvee a sauté sur une mine.", "Humvee", "ORG"),
+        ("Des drones Shahed ont frappé la ville.", "Shahed", "PER"),
+    ],
+)
+def test_a_disease_or_a_machine_named_by_its_kind_gets_no_page(
+    block: str, span: str, label: str
+) -> None:
+    result = run(["Titre", block], [(1, span, label)])
+    assert not result.discovered, result.discovered
+
+
+def test_a_body_after_a_plural_disease_noun_stays() -> None:
+    block = "Selon le réseau de surveillance des épidémies Veilsan, les cas augmentent."
+    result = run(["Titre", block], [(1, "Veilsan", "ORG")])
+    assert names(result) == {"Veilsan"}, result.discovered

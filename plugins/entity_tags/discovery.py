@@ -290,6 +290,24 @@ _HEAD_OF_BODY_BEFORE = re.compile(
 _PRIZE_BEFORE = re.compile(
     r"\b(?:prix|médailles?|trophées?|distinctions?|programmes?)\s*[«\"“]?\s*$", re.I
 )
+# Categories of common nouns whose members the guidelines never annotate, named by their head
+# noun: diseases (« la pandémie de Covid-19 », « l'épidémie d'Ebola », « le virus Zika »,
+# holdout24 l011, l012, after its blind score) and weapons, vehicles and aircraft (« un véhicule
+# MRAP américain », holdout11 w015; « des drones Shahed »)
+_DISEASE_BEFORE = re.compile(
+    r"\b(?:(?:pandémies?|épidémies?|endémies?|maladies?|virus|coronavirus|variants?|vaccins?"
+    r"|vaccinations?|syndromes?|fièvres?)"
+    r"\s+(?:de\s+la\s+|de\s+l['’]|du\s+|de\s+|d['’]|contre\s+(?:la\s+|le\s+|l['’])?)"
+    # with no preposition, only a singular head that names its kind (« le virus Zika »): « le
+    # réseau de surveillance des épidémies Ewarn » names a body (holdout25 ax013)
+    r"|(?:virus|coronavirus|variant|vaccin|fièvre)\s+)$",
+    re.I,
+)
+_MATERIEL_BEFORE = re.compile(
+    r"\b(?:véhicules?|blindés?|chars?|avions?|chasseurs?|bombardiers?|hélicoptères?|drones?"
+    r"|missiles?|roquettes?|fusils?|obus|lance-roquettes|radars?)\s+(?:de\s+type\s+)?$",
+    re.I,
+)
 _OPERATION_BEFORE = re.compile(
     r"\b(?:opération|offensive|campagne|plan|mission)s?(?:\s+(?:militaire|turque|russe|américaine"
     r"|baptisée|dite|appelée|nommée|intitulée))*\s*[«\"“]?\s*$",
@@ -991,6 +1009,8 @@ def _rejected(name: str, before: str, after: str, gazetteer: Gazetteer) -> bool:
         return True  # « Essam al-Bouwaydani, dit Abou Hammam »: the nickname of the man named
     if _PRIZE_BEFORE.search(before[-20:]):
         return True  # « la médaille Naguib Mahfouz », « le programme Manahel »
+    if _DISEASE_BEFORE.search(before[-40:]) or _MATERIEL_BEFORE.search(before[-30:]):
+        return True  # « la pandémie de Covid-19 », « un véhicule MRAP »: a disease, a machine
     if _BODY_NICKNAME_BEFORE.search(before[-60:]):
         return True  # « la branche 251, dite branche al-Khatib »: the other name of a body
     if words[0] in _GENERIC_BODIES and (
