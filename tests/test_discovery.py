@@ -1532,3 +1532,26 @@ def test_a_body_after_a_plural_disease_noun_stays() -> None:
     block = "Selon le réseau de surveillance des épidémies Veilsan, les cas augmentent."
     result = run(["Titre", block], [(1, "Veilsan", "ORG")])
     assert names(result) == {"Veilsan"}, result.discovered
+
+
+def test_a_first_name_of_kin_takes_the_surname_that_makes_a_known_person() -> None:
+    entities = dict(GAZ.entities)
+    entities["lina-haddad"] = Entity(
+        "lina-haddad", "Lina Haddad", "personne", "acteur", ("Lina Haddad",)
+    )
+    by_alias = {fold(a): e.slug for e in entities.values() for a in e.aliases}
+    gazetteer = Gazetteer(entities, frozenset(BLOCKED), "test-kin", by_alias)
+    matcher = Matcher(gazetteer)
+    blocks = [
+        "Titre",
+        "« Le pain est trop cher », a dit Rana Nassar. Karim Nassar approuve.",
+        "Samir Haddad a voté avec son épouse Lina dans une école.",
+    ]
+    found = []
+    for block, text, label in [(1, "Rana Nassar", "PER"), (1, "Karim Nassar", "PER"),
+                               (2, "Lina", "PER")]:
+        start = blocks[block].index(text)
+        found.append((block, start, start + len(text), label))
+    result = resolve(blocks, matcher.find_all(blocks), found, gazetteer, matcher)
+    assert "lina-haddad" in slugs(result)
+    assert "Lina Nassar" not in names(result)
