@@ -54,6 +54,18 @@ def test_kept_blocks_follow_the_cleaned_paragraphs() -> None:
     assert kept == [True, False, False, True]
 
 
+def test_a_hard_wrapped_paragraph_kept_by_the_cleaner_counts_as_kept() -> None:
+    # (eighth session, first round) its first line alone has no final punctuation, which
+    # only the whole-block rule « ligne-orpheline » judges, on the joined block, as
+    # clean_blocks does: the first copy reached the paragraphs, its later copy is the debris
+    from dispatch_cleaning.cleaner import clean_blocks
+
+    wrapped = "Le comité sera présidé par un juriste, selon le texte\npublié mardi."
+    blocks = [wrapped, "Le comité sera présidé par un juriste, selon le texte publié mardi."]
+    cleaned = clean_blocks("Titre", blocks)
+    assert ev.kept_blocks(blocks, cleaned.paragraphs) == [True, False]
+
+
 def test_check_floors_and_ceilings() -> None:
     floors = {"floors": {"actors.f1": 0.9}, "ceilings": {"junk_pages": 0}}
     assert ev.check_floors({"actors.f1": 0.95, "junk_pages": 0}, floors) == []

@@ -100,8 +100,10 @@ def kept_blocks(blocks: Sequence[str], paragraphs: Sequence[str]) -> list[bool]:
     position = 0
     for i, block in enumerate(blocks):
         lines = [
-            squash(line) for line in block.split("\n") if line.strip() and match_line(line) is None
-        ]
+            squash(line)
+            for line in block.split("\n")
+            if line.strip() and match_line(line, block=False) is None
+        ]  # line rules only, as clean_blocks does: a whole-block rule judges the joined block
         text = " ".join(lines)
         if text and position < len(paragraphs) and paragraphs[position] == text:
             kept[i] = True
