@@ -1555,3 +1555,19 @@ def test_a_first_name_of_kin_takes_the_surname_that_makes_a_known_person() -> No
     result = resolve(blocks, matcher.find_all(blocks), found, gazetteer, matcher)
     assert "lina-haddad" in slugs(result)
     assert "Lina Nassar" not in names(result)
+
+
+@pytest.mark.parametrize(
+    ("block", "span", "label"),
+    [
+        # the real name of someone the dispatch names by his nom de guerre
+        ("Jordanien d'origine, de son vrai nom Karim Nassar, il a été relâché en mai.",
+         "Karim Nassar", "PER"),
+        # a kunya after « connu sous le nom de », whatever the model's label
+        ("Un chef rebelle, Samir Haddad, connu sous le nom d'Abou Hamza al-Halabi, a été tué.",
+         "Abou Hamza al-Halabi", "LOC"),
+    ],
+)
+def test_another_name_of_someone_named_gets_no_page(block: str, span: str, label: str) -> None:
+    result = run(["Titre", block], [(1, span, label)])
+    assert not result.discovered, result.discovered

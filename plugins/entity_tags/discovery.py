@@ -694,8 +694,11 @@ def _one_span(block: int, start: int, end: int, label: str, state: _Dispatch) ->
         return  # « le président de la Commission de planification …, Fadi al-Khalil »
     if group == "lieu" and _generic_plural(name):
         return  # « l'un des rares Etats arabes »: a plural noun and its adjective, no place
-    if kind == "personne" and _cover_name(before):
-        return  # « sous le nom de Kamel Amin Thaabet »: a cover name of someone named
+    if (kind == "personne" or _is_kunya(name)) and _cover_name(before):
+        # « sous le nom de Kamel Amin Thaabet »: a cover name of someone named; a kunya
+        # whatever the model's label (« Kamal Hamami, connu sous le nom d'Abou Bassir
+        # al-Ladkani » was a place, holdout10 v016; discovery-26)
+        return
     if group == "acteur" and _gloss_of_named(block, s, e, name, state):
         return  # « le Front du Levant (Jabhat al-Chamiya) »: another name of the one just named
     if kind == "personne" and not _person_shaped(name) and len(canonical.content_tokens(name)) != 1:
@@ -1091,7 +1094,11 @@ _WORK_TITLE_BEFORE = re.compile(
 _TREATY_BEFORE = re.compile(r"\b(?:conventions?|traités?|protocoles?)\s+(?:de\s+|d['’])$", re.I)
 _COVER_NAME_BEFORE = re.compile(
     r"\bsous\s+(?:(?:le|un)\s+(?:faux\s+)?(?:nom|pseudonyme|surnom|nom\s+de\s+guerre)"
-    r"|l['’]identité|une\s+(?:fausse\s+)?identité)\s+(?:de\s+|d['’])$",
+    r"|l['’]identité|une\s+(?:fausse\s+)?identité)\s+(?:de\s+|d['’])$"
+    # the other name of someone the dispatch names by his nom de guerre (« Irakien d'origine,
+    # de son vrai nom Maysar al-Jibouri, il … », holdout11 w028; discovery-26)
+    r"|\bde\s+son\s+(?:vrai|véritable)\s+nom(?:\s+de\s+famille)?\s*,?\s+$"
+    r"|\bde\s+son\s+nom\s+(?:de\s+naissance|civil|d['’]état\s+civil)\s*,?\s+$",
     re.I,
 )
 # « Mexicain », « Libanaise », « Britannique »
