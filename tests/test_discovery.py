@@ -1571,3 +1571,22 @@ def test_a_first_name_of_kin_takes_the_surname_that_makes_a_known_person() -> No
 def test_another_name_of_someone_named_gets_no_page(block: str, span: str, label: str) -> None:
     result = run(["Titre", block], [(1, span, label)])
     assert not result.discovered, result.discovered
+
+
+@pytest.mark.parametrize(
+    ("block", "span"),
+    [
+        # a people, after a bare preposition that would show a town
+        ("Des centaines de Tchétchènes ont rejoint les rangs des jihadistes.", "Tchétchènes"),
+        ("Le camp a vu l'arrivée d'Ouzbeks et de Tadjiks en mars.", "Ouzbeks"),
+        ("Les Afghans du camp ont manifesté.", "Afghans"),
+    ],
+)
+def test_the_plural_of_an_adjective_is_a_people(block: str, span: str) -> None:
+    result = run(["Titre", block], [(1, span, "LOC")])
+    assert not result.discovered, result.discovered
+
+
+def test_a_people_after_a_place_noun_names_the_place() -> None:
+    block = "Les tirs ont visé le quartier des Tchétchènes, au nord de la ville."
+    assert "Tchétchènes" in names(run(["Titre", block], [(1, "Tchétchènes", "LOC")]))

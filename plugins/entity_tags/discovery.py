@@ -2328,6 +2328,11 @@ def _ordinary_word(members: Sequence[_Candidate], state: _Dispatch) -> bool:
     name = members[0].name
     if not _lexical_shape(name) or not _lexicon().part_of_speech(name):
         return False
+    if _lexicon().plural_of_adjective(name):
+        # a people, in any inflection (« des centaines de Tchétchènes », « d'Ouzbeks »,
+        # « Afghans »): a plural whose singular is an adjective names no place but with a
+        # place's noun before it (« l'archipel des Canaries »)
+        return not any(m.place_cue for m in members)
     return not any(_named_in_context(m, state) for m in members)
 
 

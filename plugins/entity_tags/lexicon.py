@@ -52,6 +52,23 @@ class Lexicon(NamedTuple):
                     return pos
         return ""
 
+    def plural_of_adjective(self, word: str) -> bool:
+        """True for the plural of an adjective, masculine or feminine (« Afghans »,
+        « Tchétchènes », « Ouzbeks », « occidentaux »): as a capitalised noun, a people."""
+        key = fold(word)
+        adjectives = self.lemmas.get("adj", frozenset())
+        irregular = self.irregular.get("adj", frozenset())
+        if key in adjectives or not key.isalpha():
+            return False
+        for old, new in (("aux", "al"), ("s", ""), ("x", "")):
+            if key.endswith(old) and len(key) > len(old) + 2:
+                base = key[: len(key) - len(old)] + new
+                if base in adjectives or base in irregular or (
+                    base.endswith("e") and base[:-1] in adjectives
+                ):
+                    return True
+        return False
+
     def is_verb_form(self, word: str) -> bool:
         """True for a conjugated form or participle of a French verb (« a », « est »,
         « attaquaient », « reste »)."""
