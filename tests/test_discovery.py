@@ -1590,3 +1590,21 @@ def test_the_plural_of_an_adjective_is_a_people(block: str, span: str) -> None:
 def test_a_people_after_a_place_noun_names_the_place() -> None:
     block = "Les tirs ont visé le quartier des Tchétchènes, au nord de la ville."
     assert "Tchétchènes" in names(run(["Titre", block], [(1, "Tchétchènes", "LOC")]))
+
+
+@pytest.mark.parametrize(
+    ("block", "span", "expected"),
+    [
+        # a portfolio's noun the model took into the minister's name
+        ("Le ministre de l'Industrie Karim Nassar a visité l'usine.", "Industrie Karim Nassar",
+         {"Karim Nassar"}),
+        # a body named after someone keeps its head
+        ("Les Brigades Karim Nassar ont revendiqué l'attaque.", "Brigades Karim Nassar",
+         {"Brigades Karim Nassar"}),
+    ],
+)
+def test_a_common_noun_before_a_first_name_is_no_part_of_the_name(
+    block: str, span: str, expected: set[str]
+) -> None:
+    label = "PER" if span.startswith("Industrie") else "ORG"
+    assert names(run(["Titre", block], [(1, span, label)])) == expected

@@ -620,7 +620,10 @@ def _one_span(block: int, start: int, end: int, label: str, state: _Dispatch) ->
     demonym = _DEMONYM_HEAD.match(text, s, e)
     if (
         demonym
-        and fold(demonym.group(1)) in _NATIONALITY
+        and (
+            fold(demonym.group(1)) in _NATIONALITY
+            or _common_noun_head(demonym.group(1), text[demonym.end() : e], gazetteer)
+        )
         and _person_shaped(text[demonym.end() : e])
     ):
         # « Le Syrien Hassan al-Kontar, qui … »: the model took the nationality noun in; the
@@ -2315,6 +2318,22 @@ def _finish(state: _Dispatch) -> TagResult:
     mentions.sort(key=lambda m: (m.block, m.start, -m.end))
     discovered.sort(key=lambda d: d.slug)
     return TagResult(tuple(mentions), tuple(discovered))
+
+
+_BODY_HEADS = _ORG_WORDS | _ARABIC_GROUP_HEADS | _FRENCH_GROUP_HEADS | _GEO_HEADS
+
+
+def _common_noun_head(word: str, rest: str, gazetteer: Gazetteer) -> bool:
+    """True for an ordinary French word before a name that opens on a first name (« le
+    ministre de l'Electricité Ghassan al-Zamel », « l'Argentin Hector Cuper »): the word is
+    a portfolio, a nationality or a noun the model took in, not the person's first name."""
+    key = fold(word)
+    if key in _given_names(gazetteer) or not _lexicon().part_of_speech(word):
+        return False
+    if key in _BODY_HEADS or key.rstrip("sx") in _BODY_HEADS:
+        return False  # « Brigades Abdallah Azzam »: a body named after someone
+    first = canonical.content_tokens(rest)[:1]
+    return bool(first) and first[0] in _given_names(gazetteer)
 
 
 def _ordinary_word(members: Sequence[_Candidate], state: _Dispatch) -> bool:
