@@ -1608,3 +1608,28 @@ def test_a_common_noun_before_a_first_name_is_no_part_of_the_name(
 ) -> None:
     label = "PER" if span.startswith("Industrie") else "ORG"
     assert names(run(["Titre", block], [(1, span, label)])) == expected
+
+
+@pytest.mark.parametrize(
+    ("block", "span", "label", "expected"),
+    [
+        # a local body's head: an organisation whatever the model's label, joined to its place
+        ("Le Conseil druze de Raqa a démenti.", "Conseil druze de", "LOC", {"Conseil druze de Raqa"}),
+        ("Les prix montent, selon la Chambre de commerce de Damas.", "Chambre de commerce", "MISC",
+         {"Chambre de commerce de Damas"}),
+    ],
+)
+def test_a_local_body_the_model_called_a_place_takes_its_seat(
+    block: str, span: str, label: str, expected: set[str]
+) -> None:
+    result = run(["Titre", block], [(1, span, label)])
+    assert names(result) == expected, result.discovered
+    assert not {"raqa", "damas"} & slugs(result)
+
+
+def test_the_plural_of_jund_heads_an_armed_group() -> None:
+    block = "Les Junud al-Sahel du commandant Karim Nassar ont quitté la ville."
+    result = run(["Titre", block], [(1, "Junud al-Sahel", "LOC"), (1, "Karim Nassar", "PER")])
+    assert [(d.name, d.group) for d in result.discovered if d.name.startswith("Junud")] == [
+        ("Junud al-Sahel", "acteur")
+    ]

