@@ -217,7 +217,7 @@ def test_the_archive_cites_each_dispatch_in_bibtex_and_csl_json_with_permalink_a
         assert links["BibTeX"] == "../donnees/depeches.bib"
         assert links["CSL-JSON"] == "../donnees/depeches.csl.json"
         section = page.select_one("section.cite")
-        assert section["data-slug"] == r["slug"] and section["data-permalink"] == r["url"]
+        assert section["data-permalink"] == r["url"] and section["data-path"] == r["raw_path"]
         assert page.select_one("script[src='../theme/js/cite.js']") is not None
     assert not (site / "donnees" / "citations").exists()
 

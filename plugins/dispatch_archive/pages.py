@@ -234,7 +234,6 @@ def _dispatch_pages(
                 # cite.js): the links give the whole archive's files without JavaScript.
                 "citation": dict(
                     zip(("head", "tail"), citation_parts(d), strict=True),
-                    slug=d.slug,
                     bibtex=bulk["depeches.bib"],
                     csl=bulk["depeches.csl.json"],
                 ),

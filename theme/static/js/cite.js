@@ -47,11 +47,12 @@
       return null;
     }
     var ld = JSON.parse(script.textContent);
+    var permalink = section.getAttribute("data-permalink");
     return {
-      slug: section.getAttribute("data-slug"),
+      slug: permalink.split("/").pop().replace(/\.html$/, ""),  // depeches/SLUG.html
       path: section.getAttribute("data-path"),
       site: section.getAttribute("data-site"),
-      url: quoteUrl(section.getAttribute("data-permalink")),
+      url: quoteUrl(permalink),
       title: ld.headline,
       date: ld.datePublished || "",
       source: ld.sourceOrganization ? ld.sourceOrganization.name : "",
