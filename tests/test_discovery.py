@@ -1640,3 +1640,18 @@ def test_a_district_court_named_after_its_seat_is_an_actor() -> None:
     result = run(["Titre", block], [])
     assert names(result) == {"Tribunal de district de Damas"}
     assert "damas" not in slugs(result)
+
+
+@pytest.mark.parametrize(
+    ("block", "span", "expected"),
+    [
+        # a work's title right after its noun, no quotation mark
+        ("Le documentaire Silent Streets a été primé à Berlin.", "Silent Streets", set()),
+        # not its author, after « de »
+        ("Le film de Karim Nassar a été primé à Berlin.", "Karim Nassar", {"Karim Nassar"}),
+    ],
+)
+def test_a_title_right_after_a_works_noun_gets_no_page(
+    block: str, span: str, expected: set[str]
+) -> None:
+    assert names(run(["Titre", block], [(1, span, "PER")])) == expected

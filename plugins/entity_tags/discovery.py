@@ -1095,7 +1095,10 @@ _FAMILY_BEFORE = re.compile(r"\bfamilles?\s+$", re.I)
 _WORK_TITLE_BEFORE = re.compile(
     r"(?:\bintitulée?s?|\b(?:film|films|documentaire|chanson|composition|album|livre|roman|pièce"
     r"|poème|spectacle|tableau|hymne|ouvrage|recueil|court-métrage|long-métrage)"
-    r"(?:\s+[a-zà-ÿ-]+){0,2})\s*[«\"“]\s*$",
+    r"(?:\s+[a-zà-ÿ-]+){0,2})\s*[«\"“]\s*$"
+    # the same noun right before the title, with no quotation mark (« le documentaire The Cave
+    # », « le film For Sama »; discovery-26): not after « de », which names the author
+    r"|\b(?:film|documentaire|chanson|album|livre|roman|court-métrage|long-métrage|série)\s+$",
     re.I,
 )
 # « sous le nom de Kamel Amin Thaabet », « connu sous le nom de … »: a cover name or a nickname
