@@ -1434,6 +1434,8 @@ def test_an_ordinary_french_word_with_no_name_context_gets_no_page(
         ("Les villages de Chabki, Rami et Douma ont été attaqués.", "Rami"),
         # an organisation's noun before it
         ("Les habitants puisent l'eau d'un puits creusé par l'ONG Violet.", "Violet"),
+        # a source after « selon »
+        ("Le bilan est de douze morts, selon Libération.", "Libération"),
     ],
 )
 def test_a_common_word_that_the_context_shows_as_a_name_stays(block: str, span: str) -> None:

@@ -2466,10 +2466,12 @@ def _named_in_context(c: _Candidate, state: _Dispatch) -> bool:
     return _in_place_list(c, state)
 
 
-# « à Tripoli », « de Rami », « d'Argentine », « en Méditerranée », « par Kiev », « de « Panorama » »:
-# a preposition right before, no article between: how French writes a town or a country
+# « à Tripoli », « de Rami », « d'Argentine », « en Méditerranée », « par Kiev », « de « Panorama » »,
+# « selon Libération »: a preposition right before, no article between: how French writes a
+# town, a country or a source
 _BARE_PREPOSITION_BEFORE = re.compile(
-    r"(?:^|[\s(])(?:[àÀ]|de|d['’]|en|depuis|vers|par|pour|sur|dans|entre|contre|chez|jusqu['’]à)"
+    r"(?:^|[\s(])(?:[àÀ]|de|d['’]|en|depuis|vers|par|pour|sur|dans|entre|contre|chez|jusqu['’]à"
+    r"|[Ss]elon|avec)"
     r"\s*(?:[«\"“]\s*)?$"
 )
 # a lowercase definite article inside a sentence, not inside a quotation
