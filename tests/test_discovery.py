@@ -1616,7 +1616,8 @@ def test_a_common_noun_before_a_first_name_is_no_part_of_the_name(
     ("block", "span", "label", "expected"),
     [
         # a local body's head: an organisation whatever the model's label, joined to its place
-        ("Le Conseil druze de Raqa a démenti.", "Conseil druze de", "LOC", {"Conseil druze de Raqa"}),
+        ("Le Conseil druze de Raqa a démenti.", "Conseil druze de", "LOC",
+         {"Conseil druze de Raqa"}),
         ("Les prix montent, selon la Chambre de commerce de Damas.", "Chambre de commerce", "MISC",
          {"Chambre de commerce de Damas"}),
     ],

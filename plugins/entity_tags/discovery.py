@@ -2466,9 +2466,9 @@ def _named_in_context(c: _Candidate, state: _Dispatch) -> bool:
     return _in_place_list(c, state)
 
 
-# « à Tripoli », « de Rami », « d'Argentine », « en Méditerranée », « par Kiev », « de « Panorama » »,
-# « selon Libération »: a preposition right before, no article between: how French writes a
-# town, a country or a source
+# « à Tripoli », « de Rami », « d'Argentine », « en Méditerranée », « par Kiev », « de
+# « Panorama » », « selon Libération »: a preposition right before, no article between: how
+# French writes a town, a country or a source
 _BARE_PREPOSITION_BEFORE = re.compile(
     r"(?:^|[\s(])(?:[àÀ]|de|d['’]|en|depuis|vers|par|pour|sur|dans|entre|contre|chez|jusqu['’]à"
     r"|[Ss]elon|avec)"

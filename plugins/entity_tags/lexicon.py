@@ -63,8 +63,10 @@ class Lexicon(NamedTuple):
         for old, new in (("aux", "al"), ("s", ""), ("x", "")):
             if key.endswith(old) and len(key) > len(old) + 2:
                 base = key[: len(key) - len(old)] + new
-                if base in adjectives or base in irregular or (
-                    base.endswith("e") and base[:-1] in adjectives
+                if (
+                    base in adjectives
+                    or base in irregular
+                    or (base.endswith("e") and base[:-1] in adjectives)
                 ):
                     return True
         return False
@@ -103,32 +105,54 @@ def _lookups_dir(model_name: str) -> Path | None:
     return None
 
 
+def _read(folder: Path, parts: dict[int, str]) -> Lexicon:
+    """For each wanted part of speech (spaCy's hash → name), its lemmas, its irregular forms
+    (keys only) and its suffix rules, streamed from lookups.bin one table at a time: the
+    lookup table (217,000 forms) is skipped, and no two parts' irregular forms are held
+    decoded at once (reading the whole file cost 1 s and 176 MB at the peak)."""
+    import srsly.msgpack
+
+    unpacker = srsly.msgpack.Unpacker(raw=False, strict_map_key=False, max_buffer_size=1 << 27)
+    unpacker.feed((folder / "lookups.bin").read_bytes())
+    lemmas: dict[str, frozenset[str]] = {}
+    irregular: dict[str, frozenset[str]] = {}
+    rules: dict[str, tuple[tuple[str, str], ...]] = {}
+    for _ in range(unpacker.read_map_header()):
+        table = unpacker.unpack()
+        if table not in ("lemma_index", "lemma_exc", "lemma_rules"):
+            unpacker.skip()
+            continue
+        for _ in range(unpacker.read_map_header()):
+            pos = parts.get(unpacker.unpack())
+            if pos is None:
+                unpacker.skip()
+                continue
+            value = unpacker.unpack()
+            if table == "lemma_index":
+                lemmas[pos] = _folded(value)
+            elif table == "lemma_exc":
+                irregular[pos] = _folded(value.keys())
+            else:
+                rules[pos] = tuple(
+                    (fold(old), fold(new))
+                    for old, new in value
+                    if fold(old).isalpha() and (not new or fold(new).isalpha())
+                )
+            del value
+    return Lexicon(lemmas, irregular, rules)
+
+
 @lru_cache(maxsize=4)
 def load(model_name: str = "fr_core_news_md") -> Lexicon:
-    """The model's noun and adjective tables, folded; EMPTY (every word a possible name) when
-    the model has none (a test model, another language), with a warning."""
+    """The model's noun, adjective and verb tables, folded; EMPTY (every word a possible name)
+    when the model has none (a test model, another language), with a warning."""
     try:
-        from spacy.lookups import Lookups
         from spacy.strings import get_string_id
 
         folder = _lookups_dir(model_name)
         if folder is None:
             raise FileNotFoundError(f"{model_name} has no lemmatizer lookups")
-        tables = Lookups().from_disk(folder)
-        index = tables.get_table("lemma_index")
-        exceptions = tables.get_table("lemma_exc")
-        rules = tables.get_table("lemma_rules")
+        return _read(folder, {get_string_id(pos): pos for pos in _ALL_POS})
     except (ImportError, OSError, KeyError, ValueError) as exc:
         logger.warning("No French lexicon (%s): every capitalised word may be a name", exc)
         return EMPTY
-    lemmas, irregular, suffixes = {}, {}, {}
-    for pos in _ALL_POS:
-        key = get_string_id(pos)
-        lemmas[pos] = _folded(index.get(key, ()))
-        irregular[pos] = _folded(exceptions.get(key, {}).keys())
-        suffixes[pos] = tuple(
-            (fold(old), fold(new))
-            for old, new in rules.get(key, ())
-            if fold(old).isalpha() and (not new or fold(new).isalpha())
-        )
-    return Lexicon(lemmas, irregular, suffixes)
