@@ -1409,6 +1409,8 @@ def test_a_ministry_keeps_its_masculine_adjective() -> None:
         ("Selon les données de suivi, le Fortune 2 a quitté le port.", "Fortune", "LOC"),
         # a noun before its adjective
         ("L'enfant a été confié à l'Assistance publique mardi.", "Assistance", "LOC"),
+        # a noun opening a sentence before its participle, not a subject before its verb
+        ("Marché fermé, les habitants se rabattent sur les colporteurs.", "Marché", "LOC"),
     ],
 )
 def test_an_ordinary_french_word_with_no_name_context_gets_no_page(

@@ -2461,8 +2461,12 @@ def _named_in_context(c: _Candidate, state: _Dispatch) -> bool:
     if _opens_sentence(text, c.start) and not text[: c.start].rstrip().endswith("«"):
         if after.startswith(",") or _PRONOUN_AFTER.match(after):
             return True
-        if nxt[:1].islower() and lex.is_verb_form(nxt):
-            return True
+        if (
+            nxt[:1].islower()
+            and lex.is_verb_form(nxt)
+            and not nxt.lower().endswith(_PARTICIPLE_ENDINGS)
+        ):
+            return True  # « Kiev a rompu », not « Routes coupées, … »: a participle qualifies
     return _in_place_list(c, state)
 
 
@@ -2477,6 +2481,9 @@ _BARE_PREPOSITION_BEFORE = re.compile(
 # a lowercase definite article inside a sentence, not inside a quotation
 _ARTICLE_INSIDE_BEFORE = re.compile(r"(?<![«\"“])\s(?:le|la|l['’])\s*$")
 _NEXT_WORD = re.compile(r"^\s*([\w'’-]+)")
+# a past or present participle after a noun qualifies it (« Routes coupées », « Citernes
+# pleines », « Grues neuves »); accents kept: « reste », « annonce » are verbs
+_PARTICIPLE_ENDINGS = ("é", "és", "ée", "ées", "ant", "ants", "ante", "antes")
 _PRONOUN_AFTER = re.compile(r"^\s+(?:n['’]|ne\s|se\s|s['’]|l['’]|y\s|lui\s|leur\s)")
 _LIST_BEFORE = re.compile(r"(?:,|\s(?:et|ou))\s+(?:(?:la|le|les)\s+|l['’])?$")
 _LIST_AFTER = re.compile(r"\s*(?:,|\s(?:et|ou))\s+(?:(?:la|le|les)\s+|l['’])?")
