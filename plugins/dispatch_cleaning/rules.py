@@ -596,7 +596,7 @@ RULES: tuple[Rule, ...] = (
             # the text's own editing, even as a sentence (« Cette dépêche sera complétée au fil
             # de la journée. », holdout25 ax015, after its blind score); not « ce texte », which
             # may be a law's (« ce texte sera complété par des décrets »). Measured with the
-            # pattern above: 12 debris lines and no body line of the tuning sets and
+            # pattern above: 10 debris lines and no body line of the tuning sets and
             # content/dispatches
             r"(?:Cette\s+dépêche|Cet\s+article|Cette\s+page|Cette\s+information|Cette\s+brève)\s+"
             r"(?:(?:sera|a\s+été|est|va\s+être|pourra\s+être)\s+(?:régulièrement\s+)?)?"
