@@ -1425,25 +1425,25 @@ def test_an_ordinary_french_word_with_no_name_context_gets_no_page(
     [
         # a preposition with no article, as towns take
         ("Le ministre s'est rendu à Rabat mardi.", "Rabat"),
-        ("Des familles venues de Tripoli attendaient.", "Tripoli"),
+        ("Un bateau parti de Tripoli a chaviré.", "Tripoli"),
         ("Le navire a coulé en Méditerranée.", "Méditerranée"),
         # the subject of a verb opening a sentence, or before a comma
-        ("Pékin a opposé son veto.", "Pékin"),
-        ("Pékin, allié de Damas, a voté contre.", "Pékin"),
+        ("Pékin a salué l'accord.", "Pékin"),
+        ("Pékin, soutien de Téhéran, s'est abstenu.", "Pékin"),
         # an article inside the sentence, nothing around
-        ("Les bus ont franchi le Tigre à l'aube.", "Tigre"),
+        ("Le convoi a traversé le Tigre à l'aube.", "Tigre"),
         # a list of places
-        ("Les villages de Chabki, Rami et Douma ont été attaqués.", "Rami"),
+        ("Les hameaux de Tell Jabal, Marmite et Douma ont été attaqués.", "Marmite"),
         # an organisation's noun before it
-        ("Les habitants puisent l'eau d'un puits creusé par l'ONG Violet.", "Violet"),
+        ("Un forage financé par l'ONG Colombe alimente le camp.", "Colombe"),
         # a source after « selon »
         ("Le bilan est de douze morts, selon Libération.", "Libération"),
     ],
 )
 def test_a_common_word_that_the_context_shows_as_a_name_stays(block: str, span: str) -> None:
     spans = [(1, span, "LOC")]
-    if span == "Rami":
-        spans = [(1, "Chabki", "LOC"), (1, "Rami", "LOC"), (1, "Douma", "LOC")]
+    if span == "Marmite":
+        spans = [(1, "Tell Jabal", "LOC"), (1, "Marmite", "LOC"), (1, "Douma", "LOC")]
     assert span in names(run(["Titre", block], spans))
 
 
@@ -1517,7 +1517,7 @@ def test_a_quoted_name_with_a_cue_or_a_body_noun_stays(block: str, span: str, la
     [
         # a disease after the noun of its kind
         ("Les écoles ont fermé pendant l'épidémie de Zika.", "Zika", "MISC"),
-        ("Le scrutin a été reporté en raison de la pandémie de Covid-19.", "Covid-19", "MISC"),
+        ("Les écoles sont restées fermées pendant la pandémie de Covid-19.", "Covid-19", "MISC"),
         ("Le virus Nipah a été détecté à Lattaquié.", "Nipah", "ORG"),
         ("Une campagne de vaccination contre la Polio a commencé.", "Polio", "LOC"),
         # a vehicle or a weapon after the noun of its kind
@@ -1549,7 +1549,7 @@ def test_a_first_name_of_kin_takes_the_surname_that_makes_a_known_person() -> No
     blocks = [
         "Titre",
         "« Le pain est trop cher », a dit Rana Nassar. Karim Nassar approuve.",
-        "Samir Haddad a voté avec son épouse Lina dans une école.",
+        "Samir Haddad est arrivé avec son épouse Lina au bureau de vote.",
     ]
     found = []
     for block, text, label in [(1, "Rana Nassar", "PER"), (1, "Karim Nassar", "PER"),
@@ -1565,10 +1565,10 @@ def test_a_first_name_of_kin_takes_the_surname_that_makes_a_known_person() -> No
     ("block", "span", "label"),
     [
         # the real name of someone the dispatch names by his nom de guerre
-        ("Jordanien d'origine, de son vrai nom Karim Nassar, il a été relâché en mai.",
+        ("Ce commandant, de son vrai nom Karim Nassar, a été relâché en mai.",
          "Karim Nassar", "PER"),
         # a kunya after « connu sous le nom de », whatever the model's label
-        ("Un chef rebelle, Samir Haddad, connu sous le nom d'Abou Hamza al-Halabi, a été tué.",
+        ("Dans le secteur, Samir Haddad, connu sous le nom d'Abou Hamza al-Halabi, a été tué.",
          "Abou Hamza al-Halabi", "LOC"),
     ],
 )
@@ -1620,7 +1620,7 @@ def test_a_common_noun_before_a_first_name_is_no_part_of_the_name(
         # a local body's head: an organisation whatever the model's label, joined to its place
         ("Le Conseil druze de Raqa a démenti.", "Conseil druze de", "LOC",
          {"Conseil druze de Raqa"}),
-        ("Les prix montent, selon la Chambre de commerce de Damas.", "Chambre de commerce", "MISC",
+        ("La Chambre de commerce de Damas a publié les prix.", "Chambre de commerce", "MISC",
          {"Chambre de commerce de Damas"}),
     ],
 )
@@ -1633,7 +1633,7 @@ def test_a_local_body_the_model_called_a_place_takes_its_seat(
 
 
 def test_the_plural_of_jund_heads_an_armed_group() -> None:
-    block = "Les Junud al-Sahel du commandant Karim Nassar ont quitté la ville."
+    block = "Un communiqué des Junud al-Sahel a été diffusé jeudi, selon Karim Nassar."
     result = run(["Titre", block], [(1, "Junud al-Sahel", "LOC"), (1, "Karim Nassar", "PER")])
     assert [(d.name, d.group) for d in result.discovered if d.name.startswith("Junud")] == [
         ("Junud al-Sahel", "acteur")
@@ -1641,7 +1641,7 @@ def test_the_plural_of_jund_heads_an_armed_group() -> None:
 
 
 def test_a_district_court_named_after_its_seat_is_an_actor() -> None:
-    block = "Le procès s'est ouvert devant le tribunal de district de Damas lundi."
+    block = "Le tribunal de district de Damas rendra son verdict en mai."
     result = run(["Titre", block], [])
     assert names(result) == {"Tribunal de district de Damas"}
     assert "damas" not in slugs(result)

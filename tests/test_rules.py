@@ -198,7 +198,7 @@ REMOVED = [
     ("Les enfants de Raqa, trois ans après", "ligne-orpheline"),
     # rules 2026-11-26.14 (invented wordings in the style of holdout24/25's debris): a « même
     # X » teaser, where on the page and the text's own editing as sentences, a © bracket
-    ("Dans la même collection : « Les bergers du Golan face à la sécheresse »", "lire-aussi"),
+    ("Dans la même collection : « Bergers du Golan, l'année sans pluie »", "lire-aussi"),
     ("Du même reporter >> Alep, les boulangeries rouvrent", "lire-aussi"),
     ("Les réactions ne sont plus acceptées sous cette dépêche.", "auto-reference"),
     ("Retrouvez la chronologie complète au bas de cette page.", "auto-reference"),
