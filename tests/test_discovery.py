@@ -1660,3 +1660,10 @@ def test_a_title_right_after_a_works_noun_gets_no_page(
     block: str, span: str, expected: set[str]
 ) -> None:
     assert names(run(["Titre", block], [(1, span, "PER")])) == expected
+
+
+def test_a_surname_that_is_a_common_word_stays_with_its_full_name() -> None:
+    blocks = ["Colombe libéré", "Les proches de l'otage Pierre Colombe attendent."]
+    result = run(blocks, [(0, "Colombe", "PER"), (1, "Pierre Colombe", "PER")])
+    assert names(result) == {"Pierre Colombe"}
+    assert sum(m.slug == "pierre-colombe" for m in result.mentions) == 2

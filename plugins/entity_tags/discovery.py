@@ -2358,6 +2358,8 @@ def _ordinary_word(members: Sequence[_Candidate], state: _Dispatch) -> bool:
     acronym, a hyphenated or a multi-word name (eighth session, first round; holdout24,
     holdout25, after their blind score)."""
     name = members[0].name
+    if len({fold(m.name) for m in members}) > 1:
+        return False  # a surname linked to its full name (« Rose » of « Pierre Rose »)
     if not _lexical_shape(name) or not _lexicon().part_of_speech(name):
         return False
     if _lexicon().plural_of_adjective(name):
