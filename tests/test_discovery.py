@@ -1667,3 +1667,9 @@ def test_a_surname_that_is_a_common_word_stays_with_its_full_name() -> None:
     result = run(blocks, [(0, "Colombe", "PER"), (1, "Pierre Colombe", "PER")])
     assert names(result) == {"Pierre Colombe"}
     assert sum(m.slug == "pierre-colombe" for m in result.mentions) == 2
+
+
+def test_a_first_name_that_is_a_common_word_stays_in_the_name() -> None:
+    block = "Mme Rose Bachir Hassan, directrice de l'école, a été arrêtée."
+    result = run(["Titre", block], [(1, "Rose Bachir Hassan", "PER")])
+    assert names(result) == {"Rose Bachir Hassan"}

@@ -630,7 +630,10 @@ def _one_span(block: int, start: int, end: int, label: str, state: _Dispatch) ->
         demonym
         and (
             fold(demonym.group(1)) in _NATIONALITY
-            or _common_noun_head(demonym.group(1), text[demonym.end() : e], gazetteer)
+            or (
+                _DETERMINER_END.search(text, max(0, s - 8), s) is not None
+                and _common_noun_head(demonym.group(1), text[demonym.end() : e], gazetteer)
+            )
         )
         and _person_shaped(text[demonym.end() : e])
     ):
@@ -2333,6 +2336,11 @@ def _finish(state: _Dispatch) -> TagResult:
     return TagResult(tuple(mentions), tuple(discovered))
 
 
+# an article, elided or not, right before: a common noun takes one, a first name does not
+# (« de l'Electricité Ghassan al-Zamel », not « Mme Rose Hassan »)
+_DETERMINER_END = re.compile(
+    r"(?:(?<![\w'’-])(?:le|la|les|du|des|au|aux)\s+|(?<![\w'’-])[ldLD]['’])$"
+)
 _BODY_HEADS = _ORG_WORDS | _ARABIC_GROUP_HEADS | _FRENCH_GROUP_HEADS | _GEO_HEADS
 
 
