@@ -110,7 +110,7 @@ def build_jobs(
     figures = Figures(site, FigureCache(Path(ds.cache_path) / "figures"))
     if _keep(prune, "index.html"):
         yield _home(site, ds, es)
-    yield from _dispatch_pages(site, bulk_names(len(site.dispatches), ds.gzip_exports_from), prune)
+    yield from _dispatch_pages(site, prune, bulk_names(len(site.dispatches), ds.gzip_exports_from))
     for group in ("acteur", "lieu"):
         if _keep(prune, f"{GROUP_DIRS[group]}/index.html"):
             yield _entity_index(site, group, figures)
@@ -183,8 +183,9 @@ def _segments(
 
 
 def _dispatch_pages(
-    site: Site, bulk: dict[str, str], prune: Prune | None = None
+    site: Site, prune: Prune | None = None, bulk: dict[str, str] | None = None
 ) -> Iterator[PageJob]:
+    bulk = bulk or bulk_names(len(site.dispatches), 0)
     for index, d in enumerate(site.dispatches):
         if not _keep(prune, d.url):
             continue
