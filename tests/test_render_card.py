@@ -52,3 +52,16 @@ def test_without_chips_or_date_or_source() -> None:
     assert soup.select_one(".card-title a")["href"] == "depeches/alep.html"
     bare = card(places=[], actors=[], more=0)
     assert not BeautifulSoup(str(render_card(bare, "")), "html.parser").select(".chips")
+
+
+def test_one_kept_card_serves_pages_at_every_depth() -> None:
+    from dispatch_archive.render import CardRenderer
+
+    cards = CardRenderer()
+    d = card(url='depeches/a&"b.html')
+    for root in ("", "../", "../../", '"<x>/'):
+        for chips in (True, False):
+            assert str(cards(d, root, chips)) == str(render_card(d, root, chips))
+    assert len(cards.cache) == 2  # one entry with chips, one without, whatever the depth
+    edited = card(url='depeches/a&"b.html', title="Autre titre")  # a new object, same URL
+    assert "Autre titre" in str(cards(edited, "../"))
