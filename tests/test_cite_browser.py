@@ -12,31 +12,15 @@ import json
 from pathlib import Path
 
 import pytest
+import test_csp_browser as csp
 from bs4 import BeautifulSoup
-from hostile.site import Built, hostile_site
-from test_csp_browser import ARGS, CHROMIUM, require
+from hostile.site import Built
+
+# The hostile site and the browser, as the CSP tests make them (module-scoped fixtures).
+built = csp.built
+browser = csp.browser
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
-
-
-@pytest.fixture(scope="module")
-def built(tmp_path_factory: pytest.TempPathFactory) -> Built:
-    site = hostile_site(tmp_path_factory)
-    assert site.error is None, site.error
-    return site
-
-
-@pytest.fixture(scope="module")
-def browser():
-    require(CHROMIUM)
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        try:
-            yield browser
-        finally:
-            browser.close()
 
 
 def _read(output: Path, name: str) -> str:
