@@ -206,9 +206,28 @@ REMOVED = [
     ("Cette dépêche a été actualisée à 21 h 05 avec le bilan de la Défense civile.",
      "auto-reference"),
     ("Un marché de Soueïda, en juin. (© collection Jabal Media)", "legende-creditee"),
+    # rules 2026-11-26.15 (invented wordings in the style of holdout26/27's debris): a bracketed
+    # caption closed by its credit, « (Name/Agency, archives) », a « © Name / Agency » credit
+    # anywhere in the line, dot punctuation as a separator, a correction dated after a comma,
+    # « sur cette page » as a sentence
+    ("(Boulangerie du quartier de Salhiyé, le 3 mars. Photo Nour Kassem, pour l'AFP)",
+     "credit-photo"),
+    ("Le pont de Deir Ezzor, en 2017. (Rami Jaber/Reuters, archives)", "legende-creditee"),
+    ("Un berger près de Qardaha. © Samir Awad / Reuters ⁙ Lattaquié : la saison des olives",
+     "legende-creditee"),
+    ("Un berger près de Qardaha ⁕ Lattaquié : la saison des olives", "pictogramme"),
+    ("Correction, 3 mai : une version précédente plaçait Masyaf au nord de Hama.", "abonnes"),
+    ("Précision, 12 h 40 : le bilan était erroné dans une version antérieure.", "abonnes"),
+    ("Les vidéos présentes sur cette page peuvent être retirées à tout moment.",
+     "auto-reference"),
 ]
 
 KEPT = [
+    # rules 2026-11-26.15: prose on a page of history, a bracket that names no photographer, a
+    # comma after « Correction » inside a sentence
+    "Cette réconciliation marque une étape, et sur cette page de l'histoire tout reste à écrire.",
+    "Le ministre a signé le décret (un texte de 2012, le 10 juin. Photo de famille ensuite).",
+    "Correction des prix, pénurie de farine : les boulangers de Homs protestent depuis lundi.",
     # rules 2026-11-26.14: prose about a law's article or text, a sentence that opens on « dans
     # le même temps », a © inside a sentence
     "Les détenus jugés sous cet article de la loi antiterroriste risquent la peine de mort.",
