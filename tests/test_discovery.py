@@ -1673,3 +1673,43 @@ def test_a_first_name_that_is_a_common_word_stays_in_the_name() -> None:
     block = "Mme Rose Bachir Hassan, directrice de l'école, a été arrêtée."
     result = run(["Titre", block], [(1, "Rose Bachir Hassan", "PER")])
     assert names(result) == {"Rose Bachir Hassan"}
+
+
+# discovery-27 (eighth session, second round): a plural common noun heading a name of
+# ordinary words, after a plural determiner, gets no page; invented sentences
+
+
+@pytest.mark.parametrize(
+    ("block", "span", "label"),
+    [
+        # a category with a capital, after « selon les »
+        ("Selon les Paroisses rurales, un millier de familles sont rentrées.", "Paroisses rurales",
+         "ORG"),
+        # a team's nickname of ordinary words, the subject of its verb (not « les Aigles de
+        # Carthage »: a place's name in it keeps the page, a limit of the rule)
+        ("Les Faucons du Désert joueront leur quart de finale samedi.", "Faucons du Désert",
+         "ORG"),
+    ],
+)
+def test_a_plural_common_noun_phrase_gets_no_page(block: str, span: str, label: str) -> None:
+    result = run(["Titre", block], [(1, span, label)])
+    assert not result.discovered, result.discovered
+
+
+@pytest.mark.parametrize(
+    ("block", "span", "label"),
+    [
+        # a name with no determiner (a publisher in apposition)
+        ("Leur éditeur, Presses Nouvelles, a publié le recueil en mars.", "Presses Nouvelles",
+         "ORG"),
+        # a body's noun heads it
+        ("Les Brigades rouges ont revendiqué l'attaque.", "Brigades rouges", "ORG"),
+        # an organisation's cue before it
+        ("Un forage financé par l'association des Puits solidaires alimente le camp.",
+         "Puits solidaires", "ORG"),
+    ],
+)
+def test_a_plural_headed_name_that_a_name_context_shows_stays(
+    block: str, span: str, label: str
+) -> None:
+    assert span in names(run(["Titre", block], [(1, span, label)]))

@@ -77,7 +77,7 @@ from .vocabulary import (
 logger = logging.getLogger(__name__)
 T = TypeVar("T")
 
-VERSION = "discovery-26"
+VERSION = "discovery-27"
 # Below this many words per worker, forking processes costs more than it saves (measured on
 # content/dispatches, see docs/tagging.md): one process then tags the whole batch.
 MIN_WORDS_PER_PROCESS = 40_000
@@ -2321,6 +2321,8 @@ def _finish(state: _Dispatch) -> TagResult:
             continue  # « Citernes en file, … », « surnommé « la Caverne » »: a common word
         if _quoted_only(members, state):
             continue  # « « The Cave », le film … »: a title, a product, a nickname
+        if _plural_common_phrase(members, state):
+            continue  # « selon les Eglises locales », « les Lions de l'Atlas »: a common noun
         long = [m.name for m in members if fold(m.name) == key] or [m.name for m in members]
         name = canonical.display_name(long)
         group, kind = _vote(members)
@@ -2376,6 +2378,46 @@ def _ordinary_word(members: Sequence[_Candidate], state: _Dispatch) -> bool:
         # place's noun before it (« l'archipel des Canaries »)
         return not any(m.place_cue for m in members)
     return not any(_named_in_context(m, state) for m in members)
+
+
+def _plural_common_phrase(members: Sequence[_Candidate], state: _Dispatch) -> bool:
+    """True for a name of several words that opens on the plural of an ordinary noun and holds
+    only ordinary words (« les Eglises locales », « les Lions de l'Atlas »): a category or a
+    nickname with a capital, not a body, when no mention has a person, place or organisation
+    cue before it and every mention takes a plural determiner, as a common noun does (a name
+    does not: « Son éditeur, Actes Sud, a salué … », which the first version dropped, holdout22
+    i021). Not when the plural is a body's or a group's noun (« Brigades », « Forces »,
+    « Comités »: _BODY_HEADS) (discovery-27; holdout27 cx016, cx030, after its blind score)."""
+    if len({fold(m.name) for m in members}) > 1:
+        return False
+    words = members[0].name.replace("’", "'").split()
+    content = canonical.content_tokens(members[0].name)
+    if len(words) < 2 or len(content) < 2 or not words[0][:1].isupper():
+        return False
+    head = words[0]
+    key = fold(head)
+    if not head.isalpha() or not key.endswith(("s", "x")) or key in _BODY_HEADS:
+        return False
+    if key.rstrip("sx") in _BODY_HEADS or key[:-1] in _BODY_HEADS:
+        return False
+    lex = _lexicon()
+    if lex.part_of_speech(head) != "noun" or lex.part_of_speech(key[:-1]) != "noun":
+        return False  # the singular must be a noun too: « Lions » of « lion »
+    if not all(t.isalpha() and lex.part_of_speech(t) for t in content):
+        return False
+    for m in members:
+        before = state.blocks[m.block][max(0, m.start - 80) : m.start]
+        if m.person_cue or m.place_cue or _ORG_BEFORE.search(before) or _MEDIA_BEFORE.search(before):
+            return False
+        if not _PLURAL_DETERMINER_END.search(before):
+            return False
+    return True
+
+
+# a plural determiner right before a name: « les », « des », « aux », « ces », « leurs » …
+_PLURAL_DETERMINER_END = re.compile(
+    r"(?<![\w'’-])(?:les|des|aux|ces|ses|leurs|nos|vos|mes|tes|quelques|plusieurs)\s+$", re.I
+)
 
 
 def _quoted_only(members: Sequence[_Candidate], state: _Dispatch) -> bool:
