@@ -1713,3 +1713,20 @@ def test_a_plural_headed_name_that_a_name_context_shows_stays(
     block: str, span: str, label: str
 ) -> None:
     assert span in names(run(["Titre", block], [(1, span, label)]))
+
+
+# discovery-27: « pour » and an infinitive after a body's name is the sentence's purpose, not
+# the body's aim; invented sentences
+
+
+def test_a_body_name_stops_before_pour_and_an_infinitive() -> None:
+    block = "Une collecte a été lancée par la Fédération des artisans de Homs pour relancer les ateliers."
+    found = names(run(["Titre", block], [(1, "Fédération des artisans de Homs", "ORG")]))
+    assert "Fédération des artisans de Homs" in found, found
+    assert not any("relancer" in n for n in found), found
+
+
+def test_a_body_name_keeps_pour_and_a_noun() -> None:
+    block = "Le puits a été creusé par l'Association Nour pour le développement rural, selon le maire."
+    found = names(run(["Titre", block], [(1, "Association Nour", "ORG")]))
+    assert "Association Nour pour le développement rural" in found, found
