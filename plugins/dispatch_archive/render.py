@@ -105,7 +105,6 @@ class CardRenderer:
         # identity: a resident process (`invoke regenerate`) keeps this environment across
         # changes, and an edited dispatch's card is a new object with the same URL.
         self.cache: dict[tuple[str, bool], tuple[Mapping[str, Any], tuple[str, ...]]] = {}
-        self.roots: dict[str, str] = {}
 
     def __call__(self, d: Mapping[str, Any], root: str, chips: bool = True) -> Markup:
         key = (d["url"], chips)
@@ -113,19 +112,23 @@ class CardRenderer:
         if hit is None or hit[0] is not d:
             hit = (d, card_parts(d, chips))
             self.cache[key] = hit
-        r = self.roots.get(root)
-        if r is None:
-            r = self.roots[root] = str(escape(root))
-        return Markup(r.join(hit[1]))
+        return Markup(str(escape(root)).join(hit[1]))
 
 
 def render_chip(c: Mapping[str, Any], root: str, show_count: bool = False) -> Markup:
     """A link to an entity (the theme's `chip` macro calls this, as cards do), with its count
     when asked. Every value is escaped."""
-    unverified = "" if c["verified"] else " chip-unverified"
+    before, after = chip_parts(c)
     count = f' <span class="count">{escape(c["count"])}</span>' if show_count else ""
-    return Markup(f'<a class="chip chip-{escape(c["group"])}{unverified}" '
-                  f'href="{escape(root)}{escape(c["url"])}">{escape(c["name"])}{count}</a>')
+    return Markup(f"{before}{escape(root)}{after}{count}</a>")
+
+
+def chip_parts(c: Mapping[str, Any]) -> tuple[str, str]:
+    """A chip's opening tag up to where the root goes, and its address and name after it
+    (the closing </a> is the caller's, after an optional count). Every value is escaped."""
+    unverified = "" if c["verified"] else " chip-unverified"
+    return (f'<a class="chip chip-{escape(c["group"])}{unverified}" href="',
+            f'{escape(c["url"])}">{escape(c["name"])}')
 
 
 def render_card(d: Mapping[str, Any], root: str, chips: bool = True) -> Markup:
@@ -137,14 +140,12 @@ def render_card(d: Mapping[str, Any], root: str, chips: bool = True) -> Markup:
 def card_parts(d: Mapping[str, Any], chips: bool = True) -> tuple[str, ...]:
     """A card's markup cut where the root goes (before each link's address): the card is
     root.join(parts), root escaped. Every value is escaped."""
-    parts: list[str] = []
-    cur: list[str] = ['<article class="card">\n<h3 class="card-title"><a href="']
     if d["date"]:
         when = f'<time datetime="{escape(d["date"])}">{escape(d["date_label"])}</time>'
     else:
         when = '<span class="undated">non datée</span>'
     source = f" · {escape(d['source'])}" if d["source"] else ""
-    parts.append("".join(cur))
+    parts = ['<article class="card">\n<h3 class="card-title"><a href="']
     cur = [
         f'{escape(d["url"])}">{escape(d["title"])}</a></h3>\n',
         f'<p class="card-meta">{when}{source}</p>\n',
@@ -153,10 +154,9 @@ def card_parts(d: Mapping[str, Any], chips: bool = True) -> tuple[str, ...]:
     if chips and (d["places"] or d["actors"]):
         cur.append('<ul class="chips" aria-label="Entités citées">')
         for c in (*d["places"], *d["actors"]):
-            unverified = "" if c["verified"] else " chip-unverified"
-            cur.append(f'<li><a class="chip chip-{escape(c["group"])}{unverified}" href="')
-            parts.append("".join(cur))
-            cur = [f'{escape(c["url"])}">{escape(c["name"])}</a></li>']
+            before, after = chip_parts(c)
+            parts.append("".join(cur) + "<li>" + before)
+            cur = [after, "</a></li>"]
         if d["more"]:
             cur.append(f'<li class="chips-more" title="{d["more"]:d} autres entités, sur la page '
                        f'de la dépêche">+{d["more"]:d}</li>')
