@@ -553,8 +553,8 @@ def test_entity_listings_show_cards_without_chips_and_other_listings_with(
         elif path in ("index.html",) or path.startswith("archives/"):
             assert with_chips, path
         for c in cards:  # title, date and lead always
-            assert c.select_one(".card-title a") and c.select_one(".card-lead")
-            assert c.select_one(".card-meta time, .card-meta .undated")
+            assert c.select_one(".card h3 a") and c.select_one(".card h3 + .meta + p")
+            assert c.select_one(".meta time, .meta .undated")
 
 
 @pytest.mark.slow

@@ -32,11 +32,11 @@ def test_a_card_escapes_every_value_and_links_relative_to_its_page() -> None:
     assert "<script>" not in html and "<b>" not in html and "<i>" not in html
     soup = BeautifulSoup(html, "html.parser")
     (article,) = soup.find_all("article", class_="card")
-    assert article.select_one(".card-title a")["href"] == "../depeches/alep.html"
-    assert article.select_one(".card-title a").get_text() == HOSTILE
-    assert article.select_one(".card-meta time")["datetime"] == "2016-12-13"
-    assert article.select_one(".card-meta").get_text() == "13 décembre 2016 · AFP <b>"
-    assert article.select_one(".card-lead").get_text() == "Les forces <i>gouvernementales</i> …"
+    assert article.select_one(".card h3 a")["href"] == "../depeches/alep.html"
+    assert article.select_one(".card h3 a").get_text() == HOSTILE
+    assert article.select_one(".card .meta time")["datetime"] == "2016-12-13"
+    assert article.select_one(".card .meta").get_text() == "13 décembre 2016 · AFP <b>"
+    assert article.select_one(".card h3 + .meta + p").get_text() == "Les forces <i>gouvernementales</i> …"
     chips = article.select(".chips a.chip")
     assert [(a.get_text(), a["href"]) for a in chips] == [
         ("Alep", "../lieux/alep.html"), ("Casques <blancs>", "../acteurs/casques-blancs.html")]
@@ -48,8 +48,8 @@ def test_without_chips_or_date_or_source() -> None:
     soup = BeautifulSoup(str(render_card(card(date=None, source=None), "", chips=False)),
                          "html.parser")
     assert not soup.select(".chips")
-    assert soup.select_one(".card-meta").get_text() == "non datée"
-    assert soup.select_one(".card-title a")["href"] == "depeches/alep.html"
+    assert soup.select_one(".card .meta").get_text() == "non datée"
+    assert soup.select_one(".card h3 a")["href"] == "depeches/alep.html"
     bare = card(places=[], actors=[], more=0)
     assert not BeautifulSoup(str(render_card(bare, "")), "html.parser").select(".chips")
 

@@ -241,7 +241,7 @@ class ArchiveBuild:
                 "date": d.date,
                 "source": d.record.get("source"),
                 "body": "\n\n".join(d.record["paragraphs"]),
-                "lead": lead_of(d.record["paragraphs"], 200),
+                "lead": lead_of(d.record["paragraphs"]),
                 "actors": [_search_entity(e) for e in entities if e.group == "acteur"],
                 "locations": [_search_entity(e) for e in entities if e.group == "lieu"],
             }

@@ -227,7 +227,7 @@ def _dispatch_pages(
                 "year_url": f"archives/{d.date[:4]}.html" if d.date else "archives/non-datees.html",
                 "meta": {
                     "type": "article",
-                    "description": lead_of(r["paragraphs"], 200),
+                    "description": lead_of(r["paragraphs"]),
                     "published": d.date,
                 },
                 "jsonld": news_article(site, index),

@@ -145,11 +145,13 @@ def card_parts(d: Mapping[str, Any], chips: bool = True) -> tuple[str, ...]:
     else:
         when = '<span class="undated">non datée</span>'
     source = f" · {escape(d['source'])}" if d["source"] else ""
-    parts = ['<article class="card">\n<h3 class="card-title"><a href="']
+    # No class or line break a stylesheet can do without (.card h3, .card .meta, .card p):
+    # at 100,000 dispatches a card is written about 1.2 million times, 45 bytes 54 MB.
+    parts = ['<article class="card"><h3><a href="']
     cur = [
-        f'{escape(d["url"])}">{escape(d["title"])}</a></h3>\n',
-        f'<p class="card-meta">{when}{source}</p>\n',
-        f'<p class="card-lead">{escape(d["lead"])}</p>\n',
+        f'{escape(d["url"])}">{escape(d["title"])}</a></h3>',
+        f'<p class="meta">{when}{source}</p>',
+        f'<p>{escape(d["lead"])}</p>',
     ]
     if chips and (d["places"] or d["actors"]):
         cur.append('<ul class="chips" aria-label="Entités citées">')
@@ -160,7 +162,7 @@ def card_parts(d: Mapping[str, Any], chips: bool = True) -> tuple[str, ...]:
         if d["more"]:
             cur.append(f'<li class="chips-more" title="{d["more"]:d} autres entités, sur la page '
                        f'de la dépêche">+{d["more"]:d}</li>')
-        cur.append("</ul>\n")
+        cur.append("</ul>")
     cur.append("</article>\n")
     parts.append("".join(cur))
     return tuple(parts)

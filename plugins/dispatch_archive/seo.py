@@ -54,10 +54,10 @@ def news_article(site: Site, index: int) -> dict[str, Any]:
     places: list[dict[str, Any]] = []
     for slug in d.entities:
         e = site.entities[slug].entity
+        # Names and kinds only: a place's coordinates are on its own page and in its JSON
+        # (donnees/lieux/); repeated on every dispatch page they were 50 MB at 100,000.
         thing: dict[str, Any] = {"@type": SCHEMA_TYPES.get(e.kind, "Thing"), "name": e.name}
         if e.group == "lieu":
-            if e.lat is not None and e.lon is not None:
-                thing["geo"] = {"@type": "GeoCoordinates", "latitude": e.lat, "longitude": e.lon}
             places.append(thing)
         else:
             mentions.append(thing)

@@ -17,7 +17,8 @@ from .pipeline import Failure, Record
 
 MONTHS = MONTHS_FR  # one list of French month names for pages and charts
 GROUP_DIRS = {"acteur": "acteurs", "lieu": "lieux"}
-LEAD_CHARS = 200  # cards, meta descriptions and search cards show the same lead
+LEAD_CHARS = 150  # cards, meta descriptions and search cards show the same lead (the length
+# a search engine shows of a description; at 100,000 dispatches a card is made a million times)
 
 
 def french_date(iso: str | None) -> str:
