@@ -50,6 +50,7 @@ DISPATCH_FEED_ITEMS = 50
 DISPATCH_ENTITY_FEED_ITEMS = 20
 DISPATCH_ENTITY_LATEST = 10
 DISPATCH_WORKERS = 0
+DISPATCH_MEMORY_MB = 4000  # the build runs fewer processes at once to stay under it (0: no limit)
 DISPATCH_SITE_DESCRIPTION = (
     "Dépêches d'agence sur le conflit syrien, nettoyées du texte parasite des pages "
     "d'origine, reliées à leurs acteurs et à leurs lieux, consultables hors ligne."

@@ -55,8 +55,14 @@ def start_search(build: Any) -> None:
     if not can_fork():
         return
     settings, index_dir, out_dir, previous_dir = _where(build)
+    plan = getattr(build, "plan", None)
+    # A large archive's search process is a fresh interpreter reading the documents back
+    # from a file (dispatch_archive/memory.py says when): a forked one copies the pages of
+    # this process's heap it allocates into.
+    spool = (build.cache_dir / "search" / f"docs-{os.getpid()}.pickle"
+             if plan is not None and plan.spawn_search else None)
     _RUNNING[id(build)] = SearchChild(build.search_docs, index_dir, out_dir, settings,
-                                      previous_dir=previous_dir)
+                                      previous_dir=previous_dir, spool=spool)
 
 
 def index_archive(build: Any) -> None:

@@ -18,8 +18,9 @@ import ctypes.util
 import gc
 import logging
 import multiprocessing
+import pickle
 import time
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -145,38 +146,48 @@ class SearchFailed(RuntimeError):
 
 
 class SearchChild:
-    """build_search in a forked process; join() returns what it did or raises SearchFailed.
+    """build_search in a process of its own; join() returns what it did or raises SearchFailed.
 
-    The documents are read in the child (it shares the parent's memory as it was when
-    forked), so nothing but the result crosses the pipe.
+    Forked (the default): the documents are read in the child, which shares the parent's
+    memory as it was when forked, so nothing but the result crosses the pipe. Spawned
+    (spool: a file path): the parent first writes the documents to that file, one pickle
+    after another, and a fresh interpreter reads them back one at a time. A forked child
+    of a large build writes into pages of the parent's heap as it allocates, and each page
+    it touches is copied: at 100,000 dispatches it held 1.7 GB of its own, against about
+    0.5 GB for the same work in a fresh process (docs/scaling.md). The build chooses
+    (dispatch_archive.memory).
     """
 
     def __init__(self, docs: Callable[[], Iterable[Mapping[str, Any]]], index_dir: Path,
                  out_dir: Path, settings: SearchSettings,
-                 previous_dir: Path | None = None) -> None:
-        ctx = multiprocessing.get_context("fork")
+                 previous_dir: Path | None = None, spool: Path | None = None) -> None:
+        self._spool = spool
+        ctx: Any
+        if spool is None:
+            ctx = multiprocessing.get_context("fork")
+            source: Any = docs
+        else:
+            spool.parent.mkdir(parents=True, exist_ok=True)
+            with spool.open("wb") as out:
+                for doc in docs():
+                    pickle.dump(doc, out, protocol=pickle.HIGHEST_PROTOCOL)
+            ctx = multiprocessing.get_context("spawn")
+            source = spool
         self._pipe, sending = ctx.Pipe(duplex=False)
         self._process = ctx.Process(
-            target=self._run, args=(sending, docs, index_dir, out_dir, settings, previous_dir),
+            target=_run_search, args=(sending, source, index_dir, out_dir, settings, previous_dir),
             name="search")
-        gc.freeze()  # the child's collector never walks (copies) this heap's pages
+        gc.freeze()  # a forked child's collector never walks (copies) this heap's pages
         try:
             self._process.start()
         finally:
             gc.unfreeze()
         sending.close()
 
-    @staticmethod
-    def _run(sending: Any, docs: Callable[[], Iterable[Mapping[str, Any]]], index_dir: Path,
-             out_dir: Path, settings: SearchSettings, previous_dir: Path | None) -> None:
-        try:
-            done = build_search(docs(), index_dir, out_dir, settings, previous_dir=previous_dir)
-            sending.send(("ok", done.counts, [str(p) for p in done.files], done.timings))
-        except BaseException as error:  # noqa: BLE001 - reported to the parent, which raises
-            logger.exception("search: the search stages failed")
-            sending.send(("error", f"{type(error).__name__}: {error}"))
-        finally:
-            sending.close()
+    @property
+    def spawned(self) -> bool:
+        """True when the child is a fresh interpreter reading the spooled documents."""
+        return self._spool is not None
 
     def join(self) -> SearchBuild:
         """Wait for the child; return its counts, files and timings."""
@@ -187,10 +198,36 @@ class SearchChild:
         finally:
             self._pipe.close()
             self._process.join()
+            if self._spool is not None:
+                self._spool.unlink(missing_ok=True)
         if message[0] != "ok":
             raise SearchFailed(f"search index not built: {message[1]}")
         _, counts, files, timings = message
         return SearchBuild(counts=counts, files=[Path(f) for f in files], timings=timings)
+
+
+def spooled_docs(spool: Path) -> Iterator[Mapping[str, Any]]:
+    """The documents SearchChild wrote to spool, one at a time."""
+    with spool.open("rb") as source:
+        while True:
+            try:
+                yield pickle.load(source)
+            except EOFError:
+                return
+
+
+def _run_search(sending: Any, source: Callable[[], Iterable[Mapping[str, Any]]] | Path,
+                 index_dir: Path, out_dir: Path, settings: SearchSettings,
+                 previous_dir: Path | None) -> None:
+    try:
+        docs = spooled_docs(source) if isinstance(source, Path) else source()
+        done = build_search(docs, index_dir, out_dir, settings, previous_dir=previous_dir)
+        sending.send(("ok", done.counts, [str(p) for p in done.files], done.timings))
+    except BaseException as error:  # noqa: BLE001 - reported to the parent, which raises
+        logger.exception("search: the search stages failed")
+        sending.send(("error", f"{type(error).__name__}: {error}"))
+    finally:
+        sending.close()
 
 
 def can_fork() -> bool:

@@ -64,6 +64,8 @@ def child(args: argparse.Namespace) -> None:
             "DISPATCH_CACHE_PATH": str(args.cache),
             "ENTITY_DISCOVERY": not args.no_discovery,
         }
+        if args.memory_mb is not None:
+            override["DISPATCH_MEMORY_MB"] = args.memory_mb
 
         def run(tmp: Path) -> None:
             settings = read_settings(str(ROOT / "pelicanconf.py"), override={**override, "OUTPUT_PATH": str(tmp)})
@@ -271,6 +273,7 @@ def main() -> None:
     c.add_argument("--cache", type=Path, required=True)
     c.add_argument("--plain", action="store_true")
     c.add_argument("--no-discovery", action="store_true")
+    c.add_argument("--memory-mb", type=int, default=None, help="DISPATCH_MEMORY_MB for this build")
     r = sub.add_parser("run")
     r.add_argument("--dispatches", type=int, default=1000)
     r.add_argument("--workdir", type=Path, default=ROOT / "bench-work")

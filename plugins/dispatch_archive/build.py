@@ -22,6 +22,7 @@ from dispatch_cleaning import rules as cleaning_rules
 from entity_tags.gazetteer import Gazetteer, load_gazetteer
 from entity_tags.tagger import Tagger
 
+from . import memory
 from .exports import extra_jobs
 from .feeds import SUMMARY_CHARS, atom_feed
 from .pages import GROUP_TITLES, PageJob, build_jobs
@@ -98,6 +99,7 @@ class ArchiveBuild:
     tagger: Tagger | None = None  # made on first use; a resident process keeps its loaded model
     manifest: dict[str, str] = field(default_factory=dict)  # output path -> key of its inputs
     salt: str = ""  # hash of the templates and settings, part of every key
+    plan: memory.Plan | None = None  # processes at once, set by read() (memory.py)
 
     @property
     def cache_dir(self) -> Path:
@@ -122,6 +124,9 @@ class ArchiveBuild:
         for failure in self.outcome.failures:
             logger.warning("Dispatch skipped: %s: %s", failure.path, failure.reason)
         self.site = build_site(self.outcome.records, self.outcome.failures, self.prepared.gazetteer)
+        ds = self.prepared.dispatch
+        self.plan = memory.plan(len(self.site.dispatches), ds.worker_count(), ds.memory_mb)
+        logger.info(self.plan.describe(len(self.site.dispatches), ds.memory_mb))
         self.timings["model"] = time.perf_counter() - started
         return self.site
 
@@ -148,7 +153,7 @@ class ArchiveBuild:
         old_manifest, old_prekeys = _load_manifest(manifest_path, previous_dir)
         manifest_path.unlink(missing_ok=True)  # a build that dies from here on leaves none
         salt = _templates_salt(self.theme_path / "templates", self.prepared.site)
-        workers = self.prepared.dispatch.worker_count()
+        workers = self.plan.render if self.plan else self.prepared.dispatch.worker_count()
         if len(self.site.dispatches) < PARALLEL_THRESHOLD:
             workers = 1
         global _ACTIVE

@@ -68,6 +68,9 @@ class DispatchSettings:
     # From this many dispatches, the whole-archive exports (depeches.jsonl, .csv, .bib,
     # .csl.json) are written gzip-compressed (name + ".gz"); 0: never compressed.
     gzip_exports_from: int = 2000
+    # The most memory the build's processes may hold at once, in MB (0: no limit): a large
+    # archive is built with fewer processes at once (dispatch_archive/memory.py).
+    memory_mb: int = 4000
 
     @classmethod
     def from_settings(cls, settings: Mapping[str, Any]) -> DispatchSettings:
@@ -82,6 +85,9 @@ class DispatchSettings:
                 raise SettingsError(f"Setting DISPATCH_{name.upper()} must be at least 1.")
         if self.workers < 0:
             raise SettingsError("Setting DISPATCH_WORKERS must be 0 (one per core) or more.")
+        if self.memory_mb != 0 and self.memory_mb < 256:
+            raise SettingsError("Setting DISPATCH_MEMORY_MB must be 0 (no limit) or at least 256 "
+                                "(megabytes the build's processes may hold at once).")
         if self.gzip_exports_from < 0:
             raise SettingsError("Setting DISPATCH_GZIP_EXPORTS_FROM must be 0 (never compress "
                                 "the whole-archive exports) or a number of dispatches.")
