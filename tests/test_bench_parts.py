@@ -1,10 +1,18 @@
-"""`python -m dispatch_archive.bench sizes`: every file of an output counted once, in its part."""
+"""`python -m dispatch_archive.bench`: every file of an output counted once, in its part;
+the whole bench on a tiny corpus."""
 
 from __future__ import annotations
 
+import json
+import os
+import re
+import subprocess
+import sys
 from pathlib import Path
 
-from dispatch_archive.bench import output_parts
+import pytest
+
+from dispatch_archive.bench import ROOT, output_parts
 
 
 def test_every_file_is_counted_once_in_its_part(tmp_path: Path) -> None:
@@ -39,3 +47,27 @@ def test_every_file_is_counted_once_in_its_part(tmp_path: Path) -> None:
     assert parts["date archives"] == (11, 1) and parts["other pages"] == (10, 1)
     assert sum(size for size, _ in parts.values()) == sum(files.values())
     assert sum(count for _, count in parts.values()) == len(files)
+
+
+@pytest.mark.slow
+def test_the_bench_reports_each_stage_with_the_memory_of_the_whole_process_tree(
+    tmp_path: Path,
+) -> None:
+    """`invoke bench` end to end on a tiny corpus (gazetteer tagging, no Pelican builds): four
+    builds, each stage with its seconds and the process tree's peak while it ran, and a last
+    line of JSON with the figures the issue names."""
+    proc = subprocess.run(
+        [sys.executable, "-m", "dispatch_archive.bench", "run", "--dispatches", "40",
+         "--workdir", str(tmp_path), "--no-discovery", "--no-pelican"],
+        capture_output=True, text=True, check=True, timeout=600,
+        env={**os.environ, "PYTHONPATH": str(ROOT / "plugins")}, cwd=ROOT,
+    )
+    lines = proc.stdout.strip().splitlines()
+    figures = json.loads(lines[-1])
+    assert figures["n"] == 40 and figures["ours_s"] > 0 and figures["output_bytes"] > 0
+    # PSS splits shared pages between processes, so one RSS may exceed the tree's PSS
+    assert figures["peak_rss_mb"] > 0 and 0 < figures["peak_tree_mb"] < 4000
+    cold = next(line for line in lines if line.startswith("stages (cold): "))
+    for stage in ("read_clean", "tag", "model", "render_write", "search_index", "search_export"):
+        assert re.search(rf"{stage} \d+\.\d\d s \d+ MB", cold), (stage, cold)
+    assert any(line.startswith("  processes at the tree's peak (cold)") for line in lines)

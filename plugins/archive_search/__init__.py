@@ -81,6 +81,8 @@ def index_archive(build: Any) -> None:
         done = build_search(build.search_docs(), index_dir, out_dir, settings,
                             previous_dir=previous_dir)
     build.timings.update(done.timings)
+    if hasattr(build, "spans"):
+        build.spans.update(done.spans)
     build.written_paths += [p.relative_to(build.output_path).as_posix() for p in done.files]
     logger.info("Search: index %s, %d client files", done.counts, len(done.files))
 

@@ -47,6 +47,9 @@ class SearchBuild:
     counts: dict[str, int] = field(default_factory=dict)
     files: list[Path] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
+    # stage -> (start, end) on time.perf_counter(), the system's monotonic clock on Linux:
+    # `invoke bench` matches them with the memory it samples from outside
+    spans: dict[str, tuple[float, float]] = field(default_factory=dict)
 
 
 M_MMAP_THRESHOLD = -3  # glibc's mallopt parameter
@@ -101,6 +104,7 @@ def build_search(
     result.counts = build_index(docs, index_dir, settings)
     indexed = time.perf_counter()
     result.timings["search_index"] = indexed - started
+    result.spans["search_index"] = (started, indexed)
     child = None
     corpus = None
     if whoosh and can_fork():
@@ -128,6 +132,7 @@ def build_search(
         raise
     exported = time.perf_counter()
     result.timings["search_export"] = exported - indexed
+    result.spans["search_export"] = (indexed, exported)
     if whoosh:
         if child is None:
             ensure_whoosh(index_dir, settings)
@@ -138,6 +143,7 @@ def build_search(
                     f"the Whoosh index in {index_dir} could not be updated (exit code "
                     f"{child.exitcode}, see the log above); delete that folder to rebuild it")
         result.timings["search_whoosh"] = time.perf_counter() - exported
+        result.spans["search_whoosh"] = (exported, exported + result.timings["search_whoosh"])
     return result
 
 
@@ -202,8 +208,9 @@ class SearchChild:
                 self._spool.unlink(missing_ok=True)
         if message[0] != "ok":
             raise SearchFailed(f"search index not built: {message[1]}")
-        _, counts, files, timings = message
-        return SearchBuild(counts=counts, files=[Path(f) for f in files], timings=timings)
+        _, counts, files, timings, spans = message
+        return SearchBuild(counts=counts, files=[Path(f) for f in files], timings=timings,
+                           spans=spans)
 
 
 def spooled_docs(spool: Path) -> Iterator[Mapping[str, Any]]:
@@ -222,7 +229,8 @@ def _run_search(sending: Any, source: Callable[[], Iterable[Mapping[str, Any]]] 
     try:
         docs = spooled_docs(source) if isinstance(source, Path) else source()
         done = build_search(docs, index_dir, out_dir, settings, previous_dir=previous_dir)
-        sending.send(("ok", done.counts, [str(p) for p in done.files], done.timings))
+        sending.send(("ok", done.counts, [str(p) for p in done.files], done.timings,
+                      done.spans))
     except BaseException as error:  # noqa: BLE001 - reported to the parent, which raises
         logger.exception("search: the search stages failed")
         sending.send(("error", f"{type(error).__name__}: {error}"))

@@ -1,7 +1,12 @@
 """`invoke bench`: our build against plain Pelican on the same synthetic dispatches.
 
 Each build runs in a child process (`python -m dispatch_archive.bench child …`) so that its
-wall time and peak memory are its own. The last line printed is one JSON object.
+wall time and peak memory are its own. While it runs, this process samples the proportional
+set size (PSS: shared pages split between the processes that map them) of the build's whole
+process tree, render workers, search and tagging processes included, every half second
+(Linux's /proc/PID/smaps_rollup; elsewhere only each process's own peak is known). The build
+reports when each stage began and ended, on the same monotonic clock, so each stage gets the
+tree's peak while it ran. The last line printed is one JSON object.
 """
 
 from __future__ import annotations
@@ -14,6 +19,7 @@ import resource
 import shutil
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -28,6 +34,76 @@ def _tree_size(folder: Path) -> tuple[int, int]:
             files += 1
             size += os.path.getsize(os.path.join(dirpath, name))
     return files, size
+
+
+class TreeSampler(threading.Thread):
+    """The PSS of a process and its descendants, sampled every interval seconds."""
+
+    def __init__(self, pid: int, interval: float = 0.5) -> None:
+        super().__init__(daemon=True)
+        self.pid, self.interval = pid, interval
+        self.samples: list[tuple[float, int]] = []  # (time.perf_counter(), tree PSS in kB)
+        self.peak_kb = 0
+        self.at_peak: list[tuple[int, int, int]] = []  # (pid, PSS kB, private kB) at the peak
+        self._halt = threading.Event()
+
+    @staticmethod
+    def _children(pid: int) -> list[int]:
+        out: list[int] = []
+        try:
+            for task in os.listdir(f"/proc/{pid}/task"):
+                with open(f"/proc/{pid}/task/{task}/children", encoding="ascii") as f:
+                    out.extend(int(x) for x in f.read().split())
+        except OSError:
+            pass
+        return out
+
+    @staticmethod
+    def _pss(pid: int) -> tuple[int, int] | None:
+        fields: dict[str, int] = {}
+        try:
+            with open(f"/proc/{pid}/smaps_rollup", encoding="ascii") as f:
+                for line in f:
+                    name, _, rest = line.partition(":")
+                    if name in ("Pss", "Private_Clean", "Private_Dirty"):
+                        fields[name] = int(rest.split()[0])
+        except (OSError, ValueError):
+            return None
+        return fields.get("Pss", 0), fields.get("Private_Clean", 0) + fields.get("Private_Dirty", 0)
+
+    def sample(self) -> None:
+        todo, rows = [self.pid], []
+        while todo:
+            pid = todo.pop()
+            todo.extend(self._children(pid))
+            found = self._pss(pid)
+            if found is not None:
+                rows.append((pid, *found))
+        total = sum(r[1] for r in rows)
+        self.samples.append((time.perf_counter(), total))
+        if total > self.peak_kb:
+            self.peak_kb, self.at_peak = total, rows
+
+    def run(self) -> None:
+        while not self._halt.is_set():
+            self.sample()
+            self._halt.wait(self.interval)
+
+    def stop(self) -> None:
+        self._halt.set()
+        self.join()
+
+    def stage_peaks_mb(self, spans: dict[str, list[float]]) -> dict[str, float]:
+        """Each stage's highest tree PSS while it ran (the first sample after it began when
+        it was shorter than the interval), in MB."""
+        peaks: dict[str, float] = {}
+        for stage, (start, end) in spans.items():
+            inside = [kb for t, kb in self.samples if start <= t <= end]
+            if not inside:
+                inside = [kb for t, kb in self.samples if t >= start][:1]
+            if inside:
+                peaks[stage] = round(max(inside) / 1024, 1)
+        return peaks
 
 
 def child(args: argparse.Namespace) -> None:
@@ -83,6 +159,7 @@ def child(args: argparse.Namespace) -> None:
     build = captured.get("build")
     if build is not None:
         out["stages"] = {k: round(v, 3) for k, v in build.timings.items()}
+        out["spans"] = build.spans
         out["stats"] = build.stats
     print("RESULT " + json.dumps(out))
 
@@ -90,12 +167,28 @@ def child(args: argparse.Namespace) -> None:
 def _run_child(*extra: str) -> dict[str, Any]:
     cmd = [sys.executable, "-m", "dispatch_archive.bench", "child", *extra]
     env = dict(os.environ, PYTHONPATH=str(ROOT / "plugins"))
-    proc = subprocess.run(cmd, capture_output=True, text=True, env=env, cwd=ROOT, check=False)
-    for line in proc.stdout.splitlines():
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            env=env, cwd=ROOT)
+    sampler = TreeSampler(proc.pid)
+    sampler.start()
+    try:
+        stdout, stderr = proc.communicate()
+    finally:
+        sampler.stop()
+    for line in stdout.splitlines():
         if line.startswith("RESULT "):
             result: dict[str, Any] = json.loads(line[7:])
+            if sampler.samples and sampler.peak_kb:
+                result["tree_peak_mb"] = round(sampler.peak_kb / 1024, 1)
+                # each process at the tree's peak: PSS / private MB, the build process first
+                result["tree_at_peak"] = [
+                    (round(pss / 1024), round(private / 1024))
+                    for pid, pss, private in sorted(sampler.at_peak, key=lambda r: r[0] != proc.pid)
+                ]
+                result["stage_peak_mb"] = sampler.stage_peaks_mb(result.pop("spans", {}))
+            result.pop("spans", None)
             return result
-    raise RuntimeError(f"build failed ({proc.returncode}):\n{proc.stdout[-3000:]}\n{proc.stderr[-3000:]}")
+    raise RuntimeError(f"build failed ({proc.returncode}):\n{stdout[-3000:]}\n{stderr[-3000:]}")
 
 
 def _write_markdown(records: list[dict[str, Any]], gazetteer: Any, folder: Path) -> None:
@@ -187,6 +280,9 @@ def summary(f: dict[str, Any]) -> dict[str, Any]:
         "ours_noop_s": f["noop"]["wall_s"],
         "ours_add_one_s": f["add_one"]["wall_s"],
         "peak_rss_mb": max(f[k]["peak_rss_mb"] for k in ("cold", "full_warm", "noop", "add_one")),
+        # the whole process tree (PSS), where it could be sampled
+        "peak_tree_mb": max((f[k].get("tree_peak_mb", 0) for k in ("cold", "full_warm", "noop",
+                                                                   "add_one")), default=0),
         "output_bytes": f["add_one"]["bytes"],
         "output_files": f["add_one"]["files"],
     }
@@ -207,7 +303,7 @@ def summary(f: dict[str, Any]) -> dict[str, Any]:
 def print_report(f: dict[str, Any]) -> None:
     """A table per stage, then the JSON line."""
     print(f"\nMachine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}")
-    print(f"{'build':<28}{'wall s':>9}{'peak MB':>9}{'files':>9}{'MB out':>9}")
+    print(f"{'build':<28}{'wall s':>9}{'peak MB':>9}{'tree MB':>9}{'files':>9}{'MB out':>9}")
     for key, label in (
         ("cold", "ours, cold (tagging)"),
         ("full_warm", "ours, full, warm cache"),
@@ -218,11 +314,20 @@ def print_report(f: dict[str, Any]) -> None:
     ):
         if key in f:
             r = f[key]
-            print(f"{label:<28}{r['wall_s']:>9.2f}{r['peak_rss_mb']:>9.0f}{r['files']:>9}{r['bytes'] / 1e6:>9.1f}")
+            tree = r.get("tree_peak_mb")
+            print(f"{label:<28}{r['wall_s']:>9.2f}{r['peak_rss_mb']:>9.0f}"
+                  f"{tree if tree is not None else float('nan'):>9.0f}{r['files']:>9}"
+                  f"{r['bytes'] / 1e6:>9.1f}")
     for key in ("cold", "full_warm", "add_one"):
         stages = f[key].get("stages")
         if stages:
-            print(f"stages ({key}): " + ", ".join(f"{k} {v:.2f} s" for k, v in stages.items()))
+            peaks = f[key].get("stage_peak_mb", {})
+            print(f"stages ({key}): " + ", ".join(
+                f"{k} {v:.2f} s" + (f" {peaks[k]:.0f} MB" if k in peaks else "")
+                for k, v in stages.items()))
+            if f[key].get("tree_at_peak"):
+                print(f"  processes at the tree's peak ({key}), PSS/private MB, build first: "
+                      + "; ".join(f"{a}/{b}" for a, b in f[key]["tree_at_peak"]))
     if "parts" in f:
         print("output: " + ", ".join(f"{k} {v[0] / 1e6:.1f} MB ({v[1]})" for k, v in f["parts"].items()))
     print(json.dumps(summary(f), sort_keys=True))

@@ -96,6 +96,7 @@ class ArchiveBuild:
     stats: dict[str, int] = field(default_factory=dict)
     written_paths: list[str] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
+    spans: dict[str, tuple[float, float]] = field(default_factory=dict)  # see Outcome.spans
     tagger: Tagger | None = None  # made on first use; a resident process keeps its loaded model
     manifest: dict[str, str] = field(default_factory=dict)  # output path -> key of its inputs
     salt: str = ""  # hash of the templates and settings, part of every key
@@ -120,6 +121,7 @@ class ArchiveBuild:
         finally:
             cache.close()
         self.timings.update(self.outcome.timings)
+        self.spans.update(self.outcome.spans)
         started = time.perf_counter()
         for failure in self.outcome.failures:
             logger.warning("Dispatch skipped: %s: %s", failure.path, failure.reason)
@@ -128,6 +130,7 @@ class ArchiveBuild:
         self.plan = memory.plan(len(self.site.dispatches), ds.worker_count(), ds.memory_mb)
         logger.info(self.plan.describe(len(self.site.dispatches), ds.memory_mb))
         self.timings["model"] = time.perf_counter() - started
+        self.spans["model"] = (started, started + self.timings["model"])
         return self.site
 
     def jobs(self, prune: Callable[[str], bool] | None = None) -> Iterator[PageJob]:
@@ -194,6 +197,7 @@ class ArchiveBuild:
         self.stats = {"files": len(paths), "rewritten": rewritten, "reused": reused,
                       "prekeyed": prekeyed, "workers": workers}
         self.timings["render_write"] = time.perf_counter() - started
+        self.spans["render_write"] = (started, started + self.timings["render_write"])
         return rewritten
 
     def feed_jobs(

@@ -80,6 +80,9 @@ class Outcome:
     cache_hits: int = 0
     tagged: int = 0
     timings: dict[str, float] = field(default_factory=dict)
+    # stage -> (start, end) on time.perf_counter(), the system's monotonic clock on Linux:
+    # `invoke bench` matches them with the memory it samples from outside
+    spans: dict[str, tuple[float, float]] = field(default_factory=dict)
     # record path -> its cache keys (the file's, then its tags'): what the record holds is a
     # function of them, so a page built from a record alone can be known unchanged by them
     keys: dict[str, str] = field(default_factory=dict)
@@ -272,10 +275,14 @@ def process(
             outcome.failures.append(item)
         elif item is not None:
             outcome.records.append(item)
-    outcome.timings["read_clean"] = time.perf_counter() - started
-    started = time.perf_counter()
+    now = time.perf_counter()
+    outcome.timings["read_clean"] = now - started
+    outcome.spans["read_clean"] = (started, now)
+    started = now
     _tag(outcome, tagger, cache)
-    outcome.timings["tag"] = time.perf_counter() - started
+    now = time.perf_counter()
+    outcome.timings["tag"] = now - started
+    outcome.spans["tag"] = (started, now)
     return outcome
 
 
