@@ -59,7 +59,7 @@ def test_the_bench_reports_each_stage_with_the_memory_of_the_whole_process_tree(
     proc = subprocess.run(
         [sys.executable, "-m", "dispatch_archive.bench", "run", "--dispatches", "40",
          "--workdir", str(tmp_path), "--no-discovery", "--no-pelican"],
-        capture_output=True, text=True, check=True, timeout=600,
+        capture_output=True, text=True, encoding="utf-8", check=True, timeout=600,
         env={**os.environ, "PYTHONPATH": str(ROOT / "plugins")}, cwd=ROOT,
     )
     lines = proc.stdout.strip().splitlines()

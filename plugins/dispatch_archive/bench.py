@@ -167,7 +167,7 @@ def child(args: argparse.Namespace) -> None:
 def _run_child(*extra: str) -> dict[str, Any]:
     cmd = [sys.executable, "-m", "dispatch_archive.bench", "child", *extra]
     env = dict(os.environ, PYTHONPATH=str(ROOT / "plugins"))
-    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, encoding="utf-8",
                             env=env, cwd=ROOT)
     sampler = TreeSampler(proc.pid)
     sampler.start()
