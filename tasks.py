@@ -130,6 +130,15 @@ def bench(c, dispatches=1000, no_discovery=False, no_pelican=False):
           f' --workdir "{ROOT / "bench-work"}"{flags}', env={"PYTHONPATH": str(ROOT / "plugins")})
 
 
+@task(name="bench-regenerate", help={"dispatches": "How many synthetic dispatches.",
+                                     "no_discovery": "Tag with the gazetteer only."})
+def bench_regenerate(c, dispatches=1000, no_discovery=False):
+    """The resident `invoke regenerate` on N synthetic dispatches: seconds per edit, addition, removal."""
+    flags = " --no-discovery" if no_discovery else ""
+    c.run(f"{sys.executable} -m dispatch_archive.bench regenerate --dispatches {int(dispatches)}"
+          f' --workdir "{ROOT / "bench-work"}"{flags}', env={"PYTHONPATH": str(ROOT / "plugins")})
+
+
 @task(help={"query": "The query, as typed in the search box.", "acteur": "Actor slug filter.",
             "lieu": "Place slug filter.", "de": "From date (YYYY-MM-DD).", "a": "To date (YYYY-MM-DD).",
             "limit": "How many results to print."})

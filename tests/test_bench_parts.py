@@ -71,3 +71,21 @@ def test_the_bench_reports_each_stage_with_the_memory_of_the_whole_process_tree(
     for stage in ("read_clean", "tag", "model", "render_write", "search_index", "search_export"):
         assert re.search(rf"{stage} \d+\.\d\d s \d+ MB", cold), (stage, cold)
     assert any(line.startswith("  processes at the tree's peak (cold)") for line in lines)
+
+
+@pytest.mark.slow
+def test_the_regenerate_bench_times_five_changes(tmp_path: Path) -> None:
+    """`invoke bench-regenerate` on a tiny corpus: each change seen, rendered and timed."""
+    proc = subprocess.run(
+        [sys.executable, "-m", "dispatch_archive.bench", "regenerate", "--dispatches", "30",
+         "--workdir", str(tmp_path), "--no-discovery"],
+        capture_output=True, text=True, encoding="utf-8", check=True, timeout=600,
+        env={**os.environ, "PYTHONPATH": str(ROOT / "plugins")}, cwd=ROOT,
+    )
+    figures = json.loads(proc.stdout.strip().splitlines()[-1])
+    steps = ("edit", "add", "edit_added", "revert", "remove")
+    assert all(figures[s]["wall_s"] > 0 and figures[s]["rendered"] > 0 for s in steps)
+    assert figures["remove"]["removed"] > 0  # the deleted dispatch's page is gone
+    assert figures["max_change_s"] == max(figures[s]["wall_s"] for s in steps)
+    added = tmp_path / "regenerate-30" / "content" / "dispatches" / "ajout-regenerate.txt"
+    assert not added.exists()

@@ -368,6 +368,78 @@ def print_parts(folder: Path) -> None:
     print(f"{'total':<26}{total / 1e6:9.1f} MB{sum(v[1] for v in parts.values()):9d} files")
 
 
+REGEN_SENTENCE = (" L'Observatoire syrien des droits de l'homme (OSDH) a fait état de nouveaux "
+                  "bombardements sur la province d'Idleb.")
+
+
+def run_regenerate(n: int, workdir: Path, discovery: bool = True) -> dict[str, Any]:
+    """`invoke bench-regenerate`: the resident process (`invoke regenerate`) on N synthetic
+    dispatches: a full build, then five changes, each timed from the poll that sees it to
+    the last file written: an edit of an existing dispatch (a sentence naming the OSDH and
+    Idleb added), a new dispatch, an edit of it, the first edit reverted, the new dispatch
+    deleted. The tagging cache of `invoke bench --dispatches N` is copied when there is one
+    (same corpus), so the full build need not tag it again."""
+    sys.path.insert(0, str(ROOT / "plugins"))
+    from dispatch_archive.build import prepare
+    from dispatch_archive.inspect import load_settings
+    from dispatch_archive.regenerate import Resident
+    from dispatch_archive.synth import SynthSpec, dispatches, write_corpus
+    from entity_tags.gazetteer import load_gazetteer
+
+    gazetteer = load_gazetteer(ROOT / "content" / "gazetteer")
+    base = workdir / f"regenerate-{n}"
+    shutil.rmtree(base, ignore_errors=True)
+    content, cache, output = base / "content", base / "cache", base / "output"
+    shutil.copytree(ROOT / "content" / "gazetteer", content / "gazetteer")
+    shutil.copytree(ROOT / "content" / "pages", content / "pages")
+    write_corpus(gazetteer, SynthSpec(n), content / "dispatches")
+    cache.mkdir(parents=True)
+    warm = workdir / str(n) / "cache" / "dispatches.sqlite"
+    if warm.exists():
+        shutil.copy2(warm, cache / "dispatches.sqlite")
+    settings = load_settings(ROOT / "pelicanconf.py")
+    settings.update(PATH=str(content), DISPATCH_CACHE_PATH=str(cache), ENTITY_DISCOVERY=discovery)
+    resident = Resident(prepare(settings), content, ROOT / "theme", output)
+    figures: dict[str, Any] = {"n": n, "warm_cache": warm.exists(), "full_s": round(resident.full(), 2)}
+    print(f"[{n}] resident build {figures['full_s']} s (tagging cache copied: {warm.exists()})",
+          flush=True)
+    folder = content / "dispatches"
+    first = sorted(p for p in folder.iterdir() if p.suffix == ".txt")[0]
+    original = first.read_bytes()
+    added = folder / "ajout-regenerate.txt"
+    extra = next(iter(dispatches(gazetteer, SynthSpec(n + 1, seed=11))))[1]
+
+    def edit_first() -> None:
+        text = original.decode("utf-8").rstrip("\n")
+        first.write_text(text + REGEN_SENTENCE + "\n", encoding="utf-8")
+
+    steps = (
+        ("edit", edit_first),
+        ("add", lambda: added.write_text(extra, encoding="utf-8")),
+        ("edit_added", lambda: added.write_text(extra.rstrip("\n") + REGEN_SENTENCE + "\n",
+                                                encoding="utf-8")),
+        ("revert", lambda: first.write_bytes(original)),
+        ("remove", lambda: added.unlink()),
+    )
+    for name, change in steps:
+        time.sleep(0.05)  # a later modification time than the snapshot's
+        change()
+        started = time.perf_counter()
+        result = resident.poll()
+        wall = time.perf_counter() - started
+        assert result is not None, f"{name}: the change was not seen"
+        figures[name] = {"wall_s": round(wall, 3), "read_tag_s": result["read_tag_s"],
+                         "rendered": result["rendered"], "rewritten": result["rewritten"],
+                         "removed": len(result["removed_paths"])}
+        print(f"{name:<11} {wall:6.3f} s  (read and tag {result['read_tag_s']:.3f} s, "
+              f"{result['rendered']} pages rendered, {result['rewritten']} files rewritten, "
+              f"{len(result['removed_paths'])} removed)", flush=True)
+    resident.flush()
+    figures["max_change_s"] = max(figures[name]["wall_s"] for name, _ in steps)
+    print(json.dumps(figures, sort_keys=True))
+    return figures
+
+
 def main() -> None:
     """Command line: `child` for one build, `run` for the whole benchmark."""
     parser = argparse.ArgumentParser(prog="python -m dispatch_archive.bench")
@@ -384,6 +456,10 @@ def main() -> None:
     r.add_argument("--workdir", type=Path, default=ROOT / "bench-work")
     r.add_argument("--no-discovery", action="store_true")
     r.add_argument("--no-pelican", action="store_true")
+    g = sub.add_parser("regenerate")
+    g.add_argument("--dispatches", type=int, default=1000)
+    g.add_argument("--workdir", type=Path, default=ROOT / "bench-work")
+    g.add_argument("--no-discovery", action="store_true")
     z = sub.add_parser("sizes")
     z.add_argument("output", type=Path)
     args = parser.parse_args()
@@ -391,6 +467,8 @@ def main() -> None:
         child(args)
     elif args.cmd == "sizes":
         print_parts(args.output)
+    elif args.cmd == "regenerate":
+        run_regenerate(args.dispatches, args.workdir, not args.no_discovery)
     else:
         figures = run_bench(args.dispatches, args.workdir, not args.no_discovery, not args.no_pelican)
         print_report(figures)
