@@ -422,6 +422,7 @@ def run_regenerate(n: int, workdir: Path, discovery: bool = True) -> dict[str, A
         ("remove", lambda: added.unlink()),
     )
     for name, change in steps:
+        resident.idle()  # what `invoke regenerate` does while it waits for a change
         time.sleep(0.05)  # a later modification time than the snapshot's
         change()
         started = time.perf_counter()
