@@ -61,7 +61,7 @@ def make_environment(template_dirs: Iterable[Path], globals_: Mapping[str, Any])
 
 
 def render_segments(segs: Iterable[Mapping[str, Any]], root: str) -> Markup:
-    """A block's text with its mentions linked (the `segments` macro of the theme calls this):
+    """A block's text with its mentions linked (templates call `render_segments(segs, ROOT)`):
     written here because a dispatch page has dozens of mentions and the template engine's
     attribute look-ups and escapes were a fifth of the rendering. Every value is escaped."""
     out: list[str] = []
@@ -116,7 +116,7 @@ class CardRenderer:
 
 
 def render_chip(c: Mapping[str, Any], root: str, show_count: bool = False) -> Markup:
-    """A link to an entity (the theme's `chip` macro calls this, as cards do), with its count
+    """A link to an entity (templates call `render_chip(c, ROOT)`, as cards do), with its count
     when asked. Every value is escaped."""
     before, after = chip_parts(c)
     count = f' <span class="count">{escape(c["count"])}</span>' if show_count else ""
