@@ -61,6 +61,9 @@ def test_the_leanest_plan_builds_the_same_bytes(
     reading its documents back from a file, which is deleted afterwards."""
     forked = build_site(tmp_path / "forked", tmp_path / "cache-forked")
     monkeypatch.setattr(memory, "plan", lambda n, cores, budget: memory.Plan(1, True, 0))
+    stale = tmp_path / "cache-spawned" / "search" / "docs-1.pickle"  # a killed build's spool
+    stale.parent.mkdir(parents=True)
+    stale.write_bytes(b"\x80")
     spawned = build_site(tmp_path / "spawned", tmp_path / "cache-spawned")
     a, b = _files(forked), _files(spawned)
     assert len(a) > 100 and a == b

@@ -174,6 +174,8 @@ class SearchChild:
             source: Any = docs
         else:
             spool.parent.mkdir(parents=True, exist_ok=True)
+            for stale in spool.parent.glob("docs-*.pickle"):  # left by a build that was killed
+                stale.unlink(missing_ok=True)
             with spool.open("wb") as out:
                 for doc in docs():
                     pickle.dump(doc, out, protocol=pickle.HIGHEST_PROTOCOL)
