@@ -1,7 +1,8 @@
 """Offline search for the dispatch archive: Whoosh index, static client index, browser client.
 
 Pelican wiring only: settings are checked when Pelican starts. Once dispatch_archive has read
-the archive, a forked process brings the document store (in the cache folder) up to date,
+the archive, a process of its own (forked, or spawned for a large archive: the build's memory
+plan, dispatch_archive/memory.py) brings the document store (in the cache folder) up to date,
 exports the client index into output/ as classic-script shards (unchanged files hard-linked
 from the previous output) and the Whoosh index of `invoke search` (SEARCH_WHOOSH, True by
 default), while dispatch_archive renders its pages; it is joined once they are written. The
