@@ -69,21 +69,32 @@ CPU: dict[str, float] = {}  # CPU seconds of the last child, by label (see _in_c
 TREE_MB: dict[str, float] = {}  # peak memory of the child with its own children, by label
 
 
-def _tree_pss_mb(pid: int) -> float:
-    """Return the proportional set size of a process and its descendants, in MB (pages
-    shared after a fork are counted once across them, unlike a sum of RSS)."""
-    total, todo = 0, [pid]
+def tree_memory_kb(pid: int) -> list[tuple[int, int, int]]:
+    """(pid, PSS kB, private kB) of a process and each of its descendants, read from Linux's
+    /proc/PID/smaps_rollup (empty elsewhere). PSS counts a page shared after a fork once
+    across the processes that map it, unlike a sum of RSS."""
+    rows: list[tuple[int, int, int]] = []
+    todo = [pid]
     while todo:
         at = todo.pop()
         try:
-            rollup = Path(f"/proc/{at}/smaps_rollup").read_text()
-            total += next(int(line.split()[1]) for line in rollup.splitlines()
-                          if line.startswith("Pss:"))
+            fields: dict[str, int] = {}
+            for line in Path(f"/proc/{at}/smaps_rollup").read_text().splitlines():
+                name, _, rest = line.partition(":")
+                if name in ("Pss", "Private_Clean", "Private_Dirty"):
+                    fields[name] = int(rest.split()[0])
+            rows.append((at, fields["Pss"], fields.get("Private_Clean", 0)
+                         + fields.get("Private_Dirty", 0)))
             for task in Path(f"/proc/{at}/task").iterdir():
                 todo += [int(c) for c in (task / "children").read_text().split()]
-        except (OSError, StopIteration, ValueError):
+        except (OSError, KeyError, ValueError):
             continue
-    return total / 1024
+    return rows
+
+
+def _tree_pss_mb(pid: int) -> float:
+    """Return the proportional set size of a process and its descendants, in MB."""
+    return sum(row[1] for row in tree_memory_kb(pid)) / 1024
 
 
 def _in_child(function: Callable[[], Any], label: str = "") -> tuple[Any, float, float]:

@@ -192,11 +192,6 @@ class SearchChild:
             gc.unfreeze()
         sending.close()
 
-    @property
-    def spawned(self) -> bool:
-        """True when the child is a fresh interpreter reading the spooled documents."""
-        return self._spool is not None
-
     def join(self) -> SearchBuild:
         """Wait for the child; return its counts, files and timings."""
         try:

@@ -40,45 +40,18 @@ class TreeSampler(threading.Thread):
     """The PSS of a process and its descendants, sampled every interval seconds."""
 
     def __init__(self, pid: int, interval: float = 0.5) -> None:
+        from archive_search.bench import tree_memory_kb  # the search bench's reader, shared
+
         super().__init__(daemon=True)
+        self._read = tree_memory_kb
         self.pid, self.interval = pid, interval
         self.samples: list[tuple[float, int]] = []  # (time.perf_counter(), tree PSS in kB)
         self.peak_kb = 0
         self.at_peak: list[tuple[int, int, int]] = []  # (pid, PSS kB, private kB) at the peak
         self._halt = threading.Event()
 
-    @staticmethod
-    def _children(pid: int) -> list[int]:
-        out: list[int] = []
-        try:
-            for task in os.listdir(f"/proc/{pid}/task"):
-                with open(f"/proc/{pid}/task/{task}/children", encoding="ascii") as f:
-                    out.extend(int(x) for x in f.read().split())
-        except OSError:
-            pass
-        return out
-
-    @staticmethod
-    def _pss(pid: int) -> tuple[int, int] | None:
-        fields: dict[str, int] = {}
-        try:
-            with open(f"/proc/{pid}/smaps_rollup", encoding="ascii") as f:
-                for line in f:
-                    name, _, rest = line.partition(":")
-                    if name in ("Pss", "Private_Clean", "Private_Dirty"):
-                        fields[name] = int(rest.split()[0])
-        except (OSError, ValueError):
-            return None
-        return fields.get("Pss", 0), fields.get("Private_Clean", 0) + fields.get("Private_Dirty", 0)
-
     def sample(self) -> None:
-        todo, rows = [self.pid], []
-        while todo:
-            pid = todo.pop()
-            todo.extend(self._children(pid))
-            found = self._pss(pid)
-            if found is not None:
-                rows.append((pid, *found))
+        rows = self._read(self.pid)
         total = sum(r[1] for r in rows)
         self.samples.append((time.perf_counter(), total))
         if total > self.peak_kb:
