@@ -151,6 +151,7 @@ def _run_child(*extra: str) -> dict[str, Any]:
     for line in stdout.splitlines():
         if line.startswith("RESULT "):
             result: dict[str, Any] = json.loads(line[7:])
+            spans = result.pop("spans", {})
             if sampler.samples and sampler.peak_kb:
                 result["tree_peak_mb"] = round(sampler.peak_kb / 1024, 1)
                 # each process at the tree's peak: PSS / private MB, the build process first
@@ -158,8 +159,7 @@ def _run_child(*extra: str) -> dict[str, Any]:
                     (round(pss / 1024), round(private / 1024))
                     for pid, pss, private in sorted(sampler.at_peak, key=lambda r: r[0] != proc.pid)
                 ]
-                result["stage_peak_mb"] = sampler.stage_peaks_mb(result.pop("spans", {}))
-            result.pop("spans", None)
+                result["stage_peak_mb"] = sampler.stage_peaks_mb(spans)
             return result
     raise RuntimeError(f"build failed ({proc.returncode}):\n{stdout[-3000:]}\n{stderr[-3000:]}")
 
@@ -184,11 +184,20 @@ def _write_markdown(records: list[dict[str, Any]], gazetteer: Any, folder: Path)
         )
 
 
+def _write_content(gazetteer: Any, n: int, content: Path) -> None:
+    """The bench's content folder: the project's gazetteer and pages, N synthetic dispatches."""
+    from dispatch_archive.synth import SynthSpec, write_corpus
+
+    shutil.copytree(ROOT / "content" / "gazetteer", content / "gazetteer")
+    shutil.copytree(ROOT / "content" / "pages", content / "pages")
+    write_corpus(gazetteer, SynthSpec(n), content / "dispatches")
+
+
 def run_bench(n: int, workdir: Path, discovery: bool = True, pelican: bool = True) -> dict[str, Any]:
     """Generate N dispatches, time our builds (cold, full, no-op, +1) and plain Pelican's."""
     sys.path.insert(0, str(ROOT / "plugins"))
     from dispatch_archive.pipeline import Cache, discover, process
-    from dispatch_archive.synth import SynthSpec, dispatches, write_corpus
+    from dispatch_archive.synth import SynthSpec, dispatches
     from entity_tags.gazetteer import load_gazetteer
     from entity_tags.tagger import Tagger
 
@@ -204,10 +213,8 @@ def run_bench(n: int, workdir: Path, discovery: bool = True, pelican: bool = Tru
     if base.exists():
         base.rename(trash / "previous-run")
     content = base / "content"
-    shutil.copytree(ROOT / "content" / "gazetteer", content / "gazetteer")
-    shutil.copytree(ROOT / "content" / "pages", content / "pages")
     t0 = time.perf_counter()
-    write_corpus(gazetteer, SynthSpec(n), content / "dispatches")
+    _write_content(gazetteer, n, content)
     generate_s = time.perf_counter() - t0
     output, cache = base / "output", base / "cache"
     flags = ["--content", str(content), "--output", str(output), "--cache", str(cache)]
@@ -356,16 +363,14 @@ def run_regenerate(n: int, workdir: Path, discovery: bool = True) -> dict[str, A
     from dispatch_archive.build import prepare
     from dispatch_archive.inspect import load_settings
     from dispatch_archive.regenerate import Resident
-    from dispatch_archive.synth import SynthSpec, dispatches, write_corpus
+    from dispatch_archive.synth import SynthSpec, dispatches
     from entity_tags.gazetteer import load_gazetteer
 
     gazetteer = load_gazetteer(ROOT / "content" / "gazetteer")
     base = workdir / f"regenerate-{n}"
     shutil.rmtree(base, ignore_errors=True)
     content, cache, output = base / "content", base / "cache", base / "output"
-    shutil.copytree(ROOT / "content" / "gazetteer", content / "gazetteer")
-    shutil.copytree(ROOT / "content" / "pages", content / "pages")
-    write_corpus(gazetteer, SynthSpec(n), content / "dispatches")
+    _write_content(gazetteer, n, content)
     cache.mkdir(parents=True)
     warm = workdir / str(n) / "cache" / "dispatches.sqlite"
     if warm.exists():
