@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pickle
 from pathlib import Path
 
 import pytest
@@ -1457,6 +1458,27 @@ def test_the_lexicon_knows_inflections_and_verbs() -> None:
     assert not lex.part_of_speech("Kafranbel") and not lex.part_of_speech("Covid-19")
     assert lex.is_verb_form("attaquaient") and lex.is_verb_form("a")
     assert not lex.is_verb_form("sous")
+
+
+def test_the_lexicon_cache_gives_back_the_same_tables(tmp_path: Path) -> None:
+    from entity_tags import lexicon
+
+    fresh = lexicon.load("fr_core_news_md")
+    cache = tmp_path / "lexicon.pickle"
+    first = lexicon.load.__wrapped__("fr_core_news_md", cache)  # reads the tables, writes the file
+    assert cache.is_file() and first == fresh
+    again = lexicon.load.__wrapped__("fr_core_news_md", cache)  # from the file
+    assert again == fresh and again.part_of_speech("Citernes") == "noun"
+    # A file made for other tables (another key) or damaged is not trusted: read afresh.
+    with open(cache, "rb") as handle:
+        data = pickle.load(handle)
+    data["key"] = "another model"
+    data["lexicon"] = ({}, {}, {})
+    with open(cache, "wb") as handle:
+        pickle.dump(data, handle)
+    assert lexicon.load.__wrapped__("fr_core_news_md", cache) == fresh
+    cache.write_bytes(b"not a pickle")
+    assert lexicon.load.__wrapped__("fr_core_news_md", cache) == fresh
 
 
 def test_without_the_model_every_word_may_be_a_name() -> None:

@@ -2498,11 +2498,12 @@ def _fills_quotation(c: _Candidate, state: _Dispatch) -> bool:
     )
 
 
-_LEXICON_MODEL = ["fr_core_news_md"]  # the model whose lemmatizer tables are read (load_ner)
+# the model whose lemmatizer tables are read, and the file they are kept in (load_ner)
+_LEXICON_MODEL: list[Any] = ["fr_core_news_md", None]
 
 
 def _lexicon() -> lexicon.Lexicon:
-    return lexicon.load(_LEXICON_MODEL[0])
+    return lexicon.load(_LEXICON_MODEL[0], _LEXICON_MODEL[1])
 
 
 def _lexical_shape(name: str) -> bool:
@@ -2891,7 +2892,8 @@ def load_ner(model_name: str, regex_cache: Path | None = None) -> Any:
     for name in [n for n in nlp.pipe_names if n != "ner"]:
         nlp.disable_pipe(name)  # a model whose meta did not list them all
     use_numpy_gemm(nlp)
-    _LEXICON_MODEL[0] = model_name
+    _LEXICON_MODEL[:] = [model_name,
+                         regex_cache.with_name("lexicon.pickle") if regex_cache else None]
     _lexicon()  # read once here, before any fork, and shared by the workers
     logger.info("Loaded %s (spaCy %s) with %s", model_name, spacy.__version__, nlp.pipe_names)
     return nlp
