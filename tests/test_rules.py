@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
-from dispatch_cleaning.cleaner import clean_blocks, match_line
-from dispatch_cleaning.rules import ALL_RULES, RULES, Rule, compile_rules
+from dispatch_cleaning.cleaner import clean_blocks, fold, match_line
+from dispatch_cleaning.rules import ALL_RULES, RULES, Rule, compile_rules, required_characters
 
 REMOVED = [
     # rubrique: sidebar headings alone on a line
@@ -384,3 +386,69 @@ def test_lines_of_a_block_are_judged_one_by_one() -> None:
     cleaned = clean_blocks("T", ["Partager sur Facebook\nPartager sur Twitter\nImprimer", "Corps du texte."])
     assert cleaned.paragraphs == ("Corps du texte.",)
     assert [r.rule for r in cleaned.removed] == ["partage"] * 3
+
+
+# --- The prefilter: characters a line must hold for a rule's expression to match it --------
+
+
+def _needs(pattern: str, flags: int = 0) -> set[str] | None:
+    found = required_characters(re.compile(pattern, flags))
+    if found is None:
+        return None
+    return {chr(c) for lo, hi in found for c in range(lo, hi + 1)}
+
+
+@pytest.mark.parametrize(
+    ("pattern", "flags", "needs"),
+    [
+        (r".{8,300}?\s\(\s*Photo\s*:\s*\w+\s*/\s*AFP\s*\)", 0, {"("}),  # the rarest of ( : / A …
+        (r"(?:.+?\(x\)|.+?©)", 0, {"(", "©"}),  # each branch gives one: their union
+        (r"(?:.+?\(x\)|.+)", 0, None),  # a branch that needs nothing: nothing is needed
+        (r".*(?:\(x\))?", 0, None),  # an optional group needs nothing
+        (r"x(?:\(y)+", 0, {"("}),  # a group repeated at least once is needed
+        (r"Dernières nouvelles", re.IGNORECASE, {" "}),  # letters left out where case is ignored
+        (r"Cookies", re.IGNORECASE, None),
+        (r"(?i:Photo)\s*/", 0, {"/"}),
+        (r".+?[\u2190-\u21ff].*", re.IGNORECASE, {chr(c) for c in range(0x2190, 0x2200)}),
+        (r".+?[\u24b6-\u24e9].*", re.IGNORECASE, None),  # Ⓐ…ⓩ have cases: not asked for
+        (r"(?=.*\?).{0,40}", 0, {"?"}),  # a lookahead that must match
+        (r"(?!.*\?).{0,40}", 0, None),  # a negative one needs nothing
+        (r"[^()]+", 0, None),
+    ],
+)
+def test_required_characters(pattern: str, flags: int, needs: set[str] | None) -> None:
+    assert _needs(pattern, flags) == needs
+
+
+def _corpus_lines() -> list[str]:
+    """Every line of the raw files the project holds (sample corpus, gold sets, hostile
+    files), folded as the cleaner folds them, with the rows of this file's tables."""
+    from sitecheck import ROOT
+
+    lines: set[str] = set()
+    for folder in (ROOT / "content" / "dispatches", ROOT / "tests" / "gold", ROOT / "tests" / "hostile"):
+        for path in sorted(folder.rglob("*")):
+            if path.suffix not in (".txt", ".html", ".htm", ".md") or not path.is_file():
+                continue
+            text = path.read_bytes().decode("utf-8", errors="replace")
+            lines.update(fold(line) for line in text.splitlines())
+    lines.update(fold(line) for line, _ in REMOVED)
+    lines.update(fold(line) for line in KEPT)
+    lines.discard("")
+    return sorted(lines)
+
+
+def test_the_prefilter_never_hides_a_match() -> None:
+    """On every line at hand, a rule whose expression matches has its needed characters."""
+    lines = _corpus_lines()
+    assert len(lines) > 10_000
+    checked = matched = 0
+    for compiled in compile_rules(RULES):
+        if compiled.needs is None:
+            continue
+        checked += 1
+        for line in lines:
+            if compiled.regex.fullmatch(line):
+                matched += 1
+                assert compiled.needs.search(line), (compiled.rule.name, line)
+    assert checked >= 3 and matched > 100

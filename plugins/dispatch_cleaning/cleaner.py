@@ -36,7 +36,12 @@ def match_line(
             continue
         if block is not None and compiled.rule.whole_block != block:
             continue
-        if words <= compiled.rule.max_words and compiled.regex.fullmatch(folded):
+        if words > compiled.rule.max_words:
+            continue
+        needs = compiled.needs
+        if needs is not None and needs.search(folded) is None:
+            continue  # the rule's expression cannot match a line without these
+        if compiled.regex.fullmatch(folded):
             return compiled.rule.name
     return None
 

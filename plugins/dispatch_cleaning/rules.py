@@ -8,7 +8,7 @@ Every rule cites the dispatch that forced it. Patterns are case-insensitive unle
 from __future__ import annotations
 
 import re
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 RULES_VERSION = "2026-11-26.15"  # bump when a rule changes: the per-dispatch cache keys on it
 
@@ -683,10 +683,12 @@ ALL_RULES: tuple[Rule, ...] = (*RULES, DUPLICATE_RULE, TITLE_REPEAT_RULE)
 
 
 class CompiledRule(NamedTuple):
-    """A rule with its patterns joined into one anchored expression."""
+    """A rule with its patterns joined into one anchored expression, and a character class
+    that a line must hold one of for the expression to match it (None: none is known)."""
 
     rule: Rule
     regex: re.Pattern[str]
+    needs: re.Pattern[str] | None = None
 
 
 def compile_rules(rules: tuple[Rule, ...] = RULES) -> tuple[CompiledRule, ...]:
@@ -701,8 +703,117 @@ def compile_rules(rules: tuple[Rule, ...] = RULES) -> tuple[CompiledRule, ...]:
         seen.add(rule.name)
         flags = 0 if rule.case_sensitive else re.IGNORECASE
         joined = "|".join(f"(?:{p})" for p in rule.patterns)
-        compiled.append(CompiledRule(rule, re.compile(rf"(?:{joined})\s*", flags)))
+        regex = re.compile(rf"(?:{joined})\s*", flags)
+        needs = required_characters(regex)
+        compiled.append(CompiledRule(rule, regex, _class(needs) if needs else None))
     return tuple(compiled)
+
+
+Ranges = frozenset[tuple[int, int]]  # code points, first and last of each range
+# How often a character appears in agency prose, roughly: the analysis below prefers to ask
+# a line for rare characters (a bracket, a ©, a slash), which most lines do not hold.
+_COMMON = {" ": 20.0, ".": 5.0, ",": 4.0, "'": 3.0, "’": 2.0, "-": 2.0}
+_WIDEST = 0x20000  # code points a class may span and still be asked for
+
+
+def _cost(ranges: Ranges) -> float:
+    """How often prose holds one of these characters, roughly (lower: a better filter)."""
+    cost = 0.0
+    for lo, hi in ranges:
+        if hi > 0x7F:
+            cost += 0.5  # a symbol, or a block of them, beyond ASCII: rare in prose
+        for code in range(lo, min(hi, 0x7F) + 1):
+            c = chr(code)
+            cost += _COMMON.get(c, 5.0 if c.islower() else 2.0 if c.isalnum() else 0.5)
+    return cost
+
+
+def _class(ranges: Ranges) -> re.Pattern[str]:
+    parts = (re.escape(chr(lo)) if lo == hi else f"{re.escape(chr(lo))}-{re.escape(chr(hi))}"
+             for lo, hi in sorted(ranges))
+    return re.compile(f"[{''.join(parts)}]")
+
+
+def required_characters(regex: re.Pattern[str]) -> Ranges | None:
+    """Characters (ranges of code points) one of which every string the expression matches
+    holds, or None.
+
+    Found by walking the expression's parse tree: a literal, a class of literals and ranges,
+    or a group repeated at least once, met on the way through a sequence, must be matched; of
+    an alternation, each branch must give such a class and the union of theirs is required. Of
+    those a sequence requires, the one of the rarest characters is kept. Where case is
+    ignored, only characters that have no case are asked for (a letter's other cases and
+    Unicode's case folding would have to be listed too). The answer is conservative: where
+    the walk is unsure it finds nothing, and the expression runs on every line as before.
+
+    The cleaner asks a line for these characters before running the expression: most rules
+    open on « .{8,300}? » or the like, which Python's engine tries from every position of a
+    line of prose before failing (legende-creditee alone was a third of the cleaning time).
+    """
+    from re import _constants as sre  # type: ignore[attr-defined]
+    from re import _parser  # type: ignore[attr-defined]
+
+    try:
+        tree = _parser.parse(regex.pattern, regex.flags)
+    except Exception:  # noqa: BLE001 - another engine's internals: no prefilter, same result
+        return None
+
+    def caseless(lo: int, hi: int) -> bool:
+        return all(chr(c).lower() == chr(c) == chr(c).upper() for c in range(lo, hi + 1))
+
+    def span(lo: int, hi: int, fold: bool) -> Ranges | None:
+        if hi - lo > _WIDEST or (fold and not caseless(lo, hi)):
+            return None
+        return frozenset({(lo, hi)})
+
+    def klass(items: list[tuple[Any, Any]], fold: bool) -> Ranges | None:
+        found: set[tuple[int, int]] = set()
+        for op, av in items:
+            one = (span(av, av, fold) if op is sre.LITERAL
+                   else span(av[0], av[1], fold) if op is sre.RANGE else None)
+            if one is None:
+                return None  # a category, a negation: too wide to ask for
+            found |= one
+        return frozenset(found) if found else None
+
+    def best(seq: Any, fold: bool) -> Ranges | None:
+        found = [need for need in sequence(seq, fold) if need]
+        return min(found, key=lambda n: (_cost(n), sorted(n))) if found else None
+
+    def sequence(seq: Any, fold: bool) -> list[Ranges]:
+        needs: list[Ranges] = []
+        for op, av in seq:
+            need: Ranges | None = None
+            if op is sre.LITERAL:
+                need = span(av, av, fold)
+            elif op is sre.IN:
+                need = klass(av, fold)
+            elif op in (sre.MAX_REPEAT, sre.MIN_REPEAT, sre.POSSESSIVE_REPEAT):
+                low, _high, inner = av
+                if low >= 1:
+                    need = best(inner, fold)
+            elif op is sre.SUBPATTERN:
+                _group, add, remove, inner = av
+                inner_fold = (fold or bool(add & re.IGNORECASE)) and not remove & re.IGNORECASE
+                need = best(inner, inner_fold)
+            elif op is sre.ATOMIC_GROUP:
+                need = best(av, fold)
+            elif op is sre.ASSERT:  # a lookahead or lookbehind that must match
+                need = best(av[1], fold)
+            elif op is sre.BRANCH:
+                union: set[tuple[int, int]] = set()
+                for branch in av[1]:
+                    one = best(branch, fold)
+                    if one is None:
+                        union = set()
+                        break
+                    union |= one
+                need = frozenset(union) if union else None
+            if need:
+                needs.append(need)
+        return needs
+
+    return best(tree, bool(regex.flags & re.IGNORECASE))
 
 
 def rule_by_name(name: str) -> Rule:
