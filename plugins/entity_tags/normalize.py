@@ -47,8 +47,11 @@ def fold_with_offsets(text: str) -> tuple[str, list[int] | None]:
 _WS = re.compile(r"\s+")
 
 
+@lru_cache(maxsize=1 << 16)
 def fold(text: str) -> str:
-    """Fold a name for comparison: folded characters, runs of spaces collapsed, trimmed."""
+    """Fold a name for comparison: folded characters, runs of spaces collapsed, trimmed
+    (memoised: tagging one dispatch folds some 200 names and words, most of them seen
+    before; 16% of resolve()'s time went to folding)."""
     return _WS.sub(" ", text.translate(_TABLE)).strip()
 
 
