@@ -426,7 +426,8 @@ def _corpus_lines() -> list[str]:
     from sitecheck import ROOT
 
     lines: set[str] = set()
-    for folder in (ROOT / "content" / "dispatches", ROOT / "tests" / "gold", ROOT / "tests" / "hostile"):
+    folders = (ROOT / "content" / "dispatches", ROOT / "tests" / "gold", ROOT / "tests" / "hostile")
+    for folder in folders:
         for path in sorted(folder.rglob("*")):
             if path.suffix not in (".txt", ".html", ".htm", ".md") or not path.is_file():
                 continue

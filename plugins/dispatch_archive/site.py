@@ -7,6 +7,7 @@ import hashlib
 from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from itertools import chain
 from typing import Any
 
 from archive_charts.labels import MONTHS_FR
@@ -124,9 +125,12 @@ class Site:
 
     def co_mentions(self, slug: str) -> Counter[str]:
         """How many dispatches each other entity shares with slug."""
-        counter: Counter[str] = Counter()
-        for i in self.entities[slug].dispatches:
-            counter.update(s for s in self.dispatches[i].entities if s != slug)
+        dispatches = self.dispatches
+        # One count in C over every entity of its dispatches, then slug itself taken out:
+        # the same counts, in the same order of first appearance, as one update per dispatch.
+        counter: Counter[str] = Counter(
+            chain.from_iterable(dispatches[i].entities for i in self.entities[slug].dispatches))
+        counter.pop(slug, None)
         return counter
 
     def shared(self, slug: str, other: str) -> list[int]:
