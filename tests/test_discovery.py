@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import marshal
 import pickle
+from collections.abc import Iterable, Sequence
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -405,6 +408,70 @@ def test_worker_processes_give_the_same_tags(
     tagger = DiscoveryTagger(gazetteer, "fr_core_news_md", 2)
     assert tagger.processes_for([t for title, ps in docs for t in (title, *ps)]) == 2
     assert tagger.tag_many(docs) == single
+
+
+class _Store:
+    """What the build's cache gives a tagger (get_many, put_many), values through marshal."""
+
+    def __init__(self) -> None:
+        self.data: dict[str, Any] = {}
+
+    def get_many(self, keys: Sequence[str]) -> list[Any]:
+        return [self.data.get(k) for k in keys]
+
+    def put_many(self, items: Iterable[tuple[str, Any]]) -> None:
+        for key, value in items:
+            self.data[key] = marshal.loads(marshal.dumps(value))
+
+
+@pytest.mark.slow
+def test_a_new_gazetteer_takes_the_models_findings_back_from_the_store(
+    gazetteer: Gazetteer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An editor adds an entity to the gazetteer: every dispatch is tagged again, as a cold
+    build with the new gazetteer would tag it, but the model reads no block it read before."""
+    import entity_tags.discovery as discovery
+    from dispatch_cleaning.cleaner import clean
+    from dispatch_cleaning.reader import read_dispatch
+
+    docs = []
+    for path in sorted((ROOT / "content" / "dispatches").glob("0[0-1]*.txt")):
+        cleaned = clean(read_dispatch(path))
+        docs.append((cleaned.title, cleaned.paragraphs))
+    drop = {"munzer-al-khalil", "osdh"}
+    before = Gazetteer(
+        {s: e for s, e in gazetteer.entities.items() if s not in drop},
+        gazetteer.blocked,
+        gazetteer.version + "-before",
+        {k: v for k, v in gazetteer.by_alias.items() if v not in drop},
+    )
+    store = _Store()
+    first = DiscoveryTagger(before, "fr_core_news_md", 1)
+    first.use_store(store)
+    first.tag_many(docs)
+    reused, read = first.model_reads
+    assert reused == 0 and read > 20 and len(store.data) == read
+
+    cold = DiscoveryTagger(gazetteer, "fr_core_news_md", 1).tag_many(docs)  # no store
+    second = DiscoveryTagger(gazetteer, "fr_core_news_md", 1)
+    second.use_store(store)
+    assert second.tag_many(docs) == cold
+    reused, read = second.model_reads
+    assert reused > 20 and read == 0  # the new names cover more: no block is new to the model
+
+    # and in worker processes, which look the spans up and send back what they found
+    monkeypatch.setattr(discovery, "MIN_WORDS_PER_PROCESS", 10)
+    third = DiscoveryTagger(before, "fr_core_news_md", 2)
+    third.use_store(store)
+    assert third.tag_many(docs) == first.tag_many(docs)
+    assert third.model_reads[1] == 0 and third.model_reads[0] > 20
+    edited = [(title, [*paragraphs, "Le porte-parole Ilyas Berkani a démenti."])
+              for title, paragraphs in docs[:3]]
+    fourth = DiscoveryTagger(before, "fr_core_news_md", 2)
+    fourth.use_store(store)
+    assert fourth.tag_many(edited) == DiscoveryTagger(before, "fr_core_news_md", 1).tag_many(edited)
+    assert fourth.model_reads[1] == 3  # the three new paragraphs only, read once, then kept
+    assert len(store.data) == len(set(store.data))
 
 
 # discovery-10 (reproductions on invented sentences of what tests/gold/holdout2 showed)

@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import json
+import logging
+import shutil
 import sqlite3
 from pathlib import Path
+
+import pytest
 
 from dispatch_archive.pipeline import Cache
 
@@ -58,3 +62,34 @@ def test_no_path_means_no_cache() -> None:
     cache = Cache(None)
     cache.put_many([("a", VALUE)])
     assert cache.get_many(["a", "b"]) == [None, None]
+
+
+def test_a_changed_gazetteer_is_said_with_what_it_cost(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Tags depend on the gazetteer: a new one tags every dispatch again, and the log says
+    why and what the model had to read (nothing, for a tagger without a model)."""
+    from sitecheck import ROOT
+
+    from dispatch_archive.pipeline import discover, process
+    from entity_tags.gazetteer import Gazetteer, load_gazetteer
+    from entity_tags.tagger import Tagger
+
+    folder = tmp_path / "dispatches"
+    folder.mkdir()
+    for path in sorted((ROOT / "content" / "dispatches").glob("*.txt"))[:5]:
+        shutil.copy(path, folder / path.name)
+    gazetteer = load_gazetteer(ROOT / "content" / "gazetteer")
+    cache = Cache(tmp_path / "cache.sqlite")
+    caplog.set_level(logging.INFO)
+    assert process(discover(folder), folder, Tagger(gazetteer), cache).tagged == 5
+    assert process(discover(folder), folder, Tagger(gazetteer), cache).tagged == 0
+    assert "tagged again" not in caplog.text  # a first build is no change
+    edited = Gazetteer(gazetteer.entities, gazetteer.blocked, gazetteer.version + "x",
+                       gazetteer.by_alias)
+    outcome = process(discover(folder), folder, Tagger(edited), cache)
+    assert outcome.tagged == 5
+    assert (f"the gazetteer changed (version {gazetteer.version} → {gazetteer.version}x) since "
+            "the last build, so 5 of 5 dispatches were tagged again") in caplog.text
+    assert outcome.model_read == outcome.model_reused == 0
+    cache.close()

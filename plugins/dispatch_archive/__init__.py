@@ -56,11 +56,16 @@ class DispatchGenerator:
         start = time.perf_counter()
         self.build.read()
         self.context["dispatch_archive"] = self.build
+        outcome = self.build.outcome
         logger.info(
-            "Dispatches: %d read (%d from cache), %d failed, in %.2f s",
-            len(self.build.outcome.records),
-            self.build.outcome.cache_hits,
-            len(self.build.outcome.failures),
+            "Dispatches: %d read (%d from cache), %d failed, %d tagged (the model read %d "
+            "blocks, %d more from cache), in %.2f s",
+            len(outcome.records),
+            outcome.cache_hits,
+            len(outcome.failures),
+            outcome.tagged,
+            outcome.model_read,
+            outcome.model_reused,
             time.perf_counter() - start,
         )
 

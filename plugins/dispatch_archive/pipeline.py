@@ -79,6 +79,8 @@ class Outcome:
     failures: list[Failure] = field(default_factory=list)
     cache_hits: int = 0
     tagged: int = 0
+    model_reused: int = 0  # blocks whose model findings the cache gave back (a new gazetteer)
+    model_read: int = 0  # blocks the model read
     timings: dict[str, float] = field(default_factory=dict)
     # stage -> (start, end) on time.perf_counter(), the system's monotonic clock on Linux:
     # `invoke bench` matches them with the memory it samples from outside
@@ -293,6 +295,12 @@ def process(
 TAG_BATCH = 4000
 
 
+TAGGER_KEY = "meta:tagger-key"  # the key of the tagger that tagged the last build
+# Tagging anew this share of the dispatches or more, after the tagger's key changed, is said
+# in the log with the reason; fewer is the ordinary work of new and changed dispatches.
+RETAG_NOTICE = 0.5
+
+
 def _tag(outcome: Outcome, tagger: Tagger, cache: Cache) -> None:
     pending: list[tuple[str, Record]] = []
     keys = [_tag_key(record, tagger) for record in outcome.records]
@@ -303,9 +311,37 @@ def _tag(outcome: Outcome, tagger: Tagger, cache: Cache) -> None:
         else:
             record["mentions"] = record_mentions(tags["mentions"])
             record["discovered"] = tags["discovered"]
-    for start in range(0, len(pending), TAG_BATCH):
-        _tag_batch(pending[start : start + TAG_BATCH], tagger, cache)
+    previous = cache.get(TAGGER_KEY) if pending else None
+    tagger.use_store(cache)  # the model's findings are kept by text: a new gazetteer reuses them
+    try:
+        for start in range(0, len(pending), TAG_BATCH):
+            _tag_batch(pending[start : start + TAG_BATCH], tagger, cache)
+        outcome.model_reused, outcome.model_read = tagger.model_reads
+    finally:
+        tagger.use_store(None)
     outcome.tagged = len(pending)
+    if previous is not None and previous != tagger.key and \
+            len(pending) >= RETAG_NOTICE * max(1, len(outcome.records)):
+        logger.warning(retag_message(previous, tagger.key, outcome))
+    if pending and previous != tagger.key:
+        cache.put_many([(TAGGER_KEY, tagger.key)])
+
+
+def retag_message(previous: str, current: str, outcome: Outcome) -> str:
+    """Why most dispatches were tagged again, and what it cost the model."""
+    old, new = previous.split(":"), current.split(":")
+    if old[1:2] != new[1:2]:
+        what = f"the gazetteer changed (version {old[1] if len(old) > 1 else '?'} → {new[1]})"
+    elif old[:1] != new[:1]:
+        what = f"the tagger's code changed ({old[0]} → {new[0]})"
+    else:
+        what = f"spaCy or its model changed ({':'.join(old[2:])} → {':'.join(new[2:])})"
+    return (
+        f"Tagging: {what} since the last build, so {outcome.tagged} of "
+        f"{len(outcome.records)} dispatches were tagged again; the model's findings were "
+        f"taken back from the cache for {outcome.model_reused} blocks of text, and the model "
+        f"read {outcome.model_read} blocks"
+    )
 
 
 def _tag_batch(pending: Sequence[tuple[str, Record]], tagger: Tagger, cache: Cache) -> None:

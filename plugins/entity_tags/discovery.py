@@ -18,6 +18,7 @@ whole in forked worker processes when the batch is big enough to pay for them
 from __future__ import annotations
 
 import gc
+import hashlib
 import importlib.metadata
 import logging
 import multiprocessing
@@ -33,7 +34,7 @@ from . import canonical, lexicon
 from .gazetteer import Gazetteer
 from .matcher import Mention
 from .normalize import fold
-from .tagger import Discovered, Tagger, TagResult
+from .tagger import Discovered, SpanStore, Tagger, TagResult
 from .vocabulary import (
     AGENCIES,
     ALTERNATE_NAME_CUES,
@@ -81,6 +82,8 @@ VERSION = "discovery-27"
 # Below this many words per worker, forking processes costs more than it saves (measured on
 # content/dispatches, see docs/tagging.md): one process then tags the whole batch.
 MIN_WORDS_PER_PROCESS = 40_000
+# Bump when what the model's findings of a block are kept as changes (spans(), _pipe_spans)
+SPANS_VERSION = "spans-1"
 BATCH_SIZE = 64  # texts per nlp.pipe batch: paragraphs are short, larger batches only pad more
 MAX_NAME_WORDS = 8  # more significant words than this: a run-on sentence, not a name
 # (particles do not count: « Front populaire de libération de la Palestine - Commandement
@@ -2695,6 +2698,14 @@ class DiscoveryTagger(Tagger):
         self.workers = max(1, int(workers))
         self.regex_cache = regex_cache  # where the tokenizer's compiled patterns are kept
         self._nlp: Any = None
+        # The model's findings depend on a block's text and the model alone, not on the
+        # gazetteer: kept in the build's cache (use_store), a changed gazetteer re-tags every
+        # dispatch without reading them again (only gazetteer matching and resolve run).
+        self._store: SpanStore | None = None
+        self._memo: dict[str, list[tuple[int, int, str]]] = {}  # span key -> the store's spans
+        self._key_of: dict[str, str] = {}  # block text -> span key, for the batch at hand
+        self._fresh: list[tuple[str, list[tuple[int, int, str]]]] = []  # found, to be stored
+        self._reads = [0, 0]  # blocks answered by the store, blocks the model read
 
     @property
     def key(self) -> str:
@@ -2715,6 +2726,25 @@ class DiscoveryTagger(Tagger):
         """Tag one dispatch; block 0 is the title."""
         return self.tag_many([(title, paragraphs)])[0]
 
+    def use_store(self, store: SpanStore | None) -> None:
+        """Keep the model's findings (entity spans of each block it reads) in store, keyed by
+        the block's text and the model's version, and take them back from there instead of
+        reading a block again; None: keep nothing. Counts (model_reads) start again."""
+        self._store = store
+        self._memo, self._key_of, self._fresh = {}, {}, []
+        self._reads = [0, 0]
+
+    @property
+    def model_reads(self) -> tuple[int, int]:
+        """Blocks whose spans the store gave back, and blocks the model read."""
+        return self._reads[0], self._reads[1]
+
+    @property
+    def model_key(self) -> str:
+        """What the model's findings depend on besides the text."""
+        return (f"{SPANS_VERSION}:spacy-{_package_version('spacy')}:{self.model_name}-"
+                f"{_package_version(self.model_name)}")
+
     def tag_many(self, docs: Sequence[tuple[str, Sequence[str]]]) -> list[TagResult]:
         """Tag many dispatches (title, paragraphs) in order, the model reading them together.
 
@@ -2723,7 +2753,22 @@ class DiscoveryTagger(Tagger):
         the fork and sending back only the results. Forking the model alone left the
         gazetteer pass and resolve() to the parent, one core: 40% of the tagging time of a
         cold build of 10,000 dispatches (docs/tagging.md).
+
+        With a store (use_store), the spans it holds for the blocks of docs are read first
+        (here, before any fork: workers only look them up), and the spans the model finds are
+        written to it after.
         """
+        self._recall(docs)
+        try:
+            results = self._tag_many(docs)
+        finally:
+            self._memo, self._key_of = {}, {}
+        if self._store is not None and self._fresh:
+            self._store.put_many(self._fresh)
+        self._fresh = []
+        return results
+
+    def _tag_many(self, docs: Sequence[tuple[str, Sequence[str]]]) -> list[TagResult]:
         sizes = [_doc_words(doc) for doc in docs]
         n_process = self._processes(sum(sizes))
         if n_process == 1 or "fork" not in multiprocessing.get_all_start_methods():
@@ -2742,7 +2787,30 @@ class DiscoveryTagger(Tagger):
                 parts = pool.map(_forked_tag, chunks)
         finally:
             _FORKED_TAGGER = None
-        return [result for part in parts for result in part]
+        for _results, fresh, reads in parts:
+            self._fresh.extend(fresh)
+            self._reads[0] += reads[0]
+            self._reads[1] += reads[1]
+        return [result for results, _fresh, _reads in parts for result in results]
+
+    def _span_key(self, text: str) -> str:
+        key = self._key_of.get(text)
+        if key is None:
+            digest = hashlib.blake2b(self.model_key.encode(), digest_size=16)
+            digest.update(b"\0" + text.encode("utf-8", "surrogatepass"))
+            key = self._key_of[text] = "ner:" + digest.hexdigest()
+        return key
+
+    def _recall(self, docs: Sequence[tuple[str, Sequence[str]]]) -> None:
+        """The store's spans for every block of docs (one query per 500 blocks)."""
+        self._memo, self._key_of = {}, {}
+        if self._store is None:
+            return
+        keys = sorted({self._span_key(text) for title, paragraphs in docs
+                       for text in (title, *paragraphs) if text})
+        for key, spans in zip(keys, self._store.get_many(keys), strict=True):
+            if spans is not None:
+                self._memo[key] = [tuple(span) for span in spans]  # type: ignore[misc]
 
     def _tag_here(self, docs: Sequence[tuple[str, Sequence[str]]]) -> list[TagResult]:
         """tag_many in this process.
@@ -2786,10 +2854,31 @@ class DiscoveryTagger(Tagger):
         """The model's entity spans (start, end, label) of each text, in order, read in this
         process; when no text is left for the model to read (every block named nothing
         new), the model is not even loaded: a rebuild that tags one such dispatch pays
-        nothing for spaCy."""
+        nothing for spaCy. With a store, a text whose spans it holds is not read again (nor
+        the model loaded, when it holds them all)."""
         if not any(texts):
             return [[] for _ in texts]
-        return _pipe_spans(self.nlp, texts)
+        if self._store is None:
+            self._reads[1] += sum(1 for text in texts if text)
+            return _pipe_spans(self.nlp, texts)
+        out: list[list[tuple[int, int, str]]] = [[] for _ in texts]
+        unread: list[int] = []
+        for i, text in enumerate(texts):
+            if not text:
+                continue
+            kept = self._memo.get(self._span_key(text))
+            if kept is None:
+                unread.append(i)
+            else:
+                out[i] = list(kept)
+        self._reads[0] += sum(1 for text in texts if text) - len(unread)
+        self._reads[1] += len(unread)
+        if unread:
+            found = _pipe_spans(self.nlp, [texts[i] for i in unread])
+            for i, spans in zip(unread, found, strict=True):
+                out[i] = spans
+                self._fresh.append((self._span_key(texts[i]), spans))
+        return out
 
 
 # A capitalised word or an acronym, and the common words that open French sentences
@@ -2821,8 +2910,15 @@ def _may_name_more(text: str, covered: Sequence[tuple[int, int]]) -> bool:
 _FORKED_TAGGER: Any = None  # the tagger (model loaded) a forked worker inherits
 
 
-def _forked_tag(docs: Sequence[tuple[str, Sequence[str]]]) -> list[TagResult]:
-    return _FORKED_TAGGER._tag_here(docs)  # type: ignore[no-any-return]
+def _forked_tag(
+    docs: Sequence[tuple[str, Sequence[str]]],
+) -> tuple[list[TagResult], list[tuple[str, list[tuple[int, int, str]]]], list[int]]:
+    """Tag a run of dispatches in a worker; return the results, the spans the model found
+    (for the parent to store) and the worker's counts of blocks recalled and read."""
+    tagger = _FORKED_TAGGER
+    tagger._fresh, tagger._reads = [], [0, 0]  # a worker may tag several runs
+    results = tagger._tag_here(docs)
+    return results, tagger._fresh, tagger._reads
 
 
 def _doc_words(doc: tuple[str, Sequence[str]]) -> int:

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import Any, Protocol
 
 from .gazetteer import Gazetteer
 from .matcher import Matcher, Mention
@@ -51,3 +52,22 @@ class Tagger:
     def tag_many(self, docs: Sequence[tuple[str, Sequence[str]]]) -> list[TagResult]:
         """Tag many dispatches (title, paragraphs) in order."""
         return [self.tag(title, paragraphs) for title, paragraphs in docs]
+
+    def use_store(self, store: SpanStore | None) -> None:
+        """Where to keep what is costly to find again and depends on the text alone (a
+        tagger with a model keeps the model's findings); None: nowhere. Gazetteer tagging
+        keeps nothing."""
+
+    @property
+    def model_reads(self) -> tuple[int, int]:
+        """Blocks whose model findings the store gave back, and blocks the model read, since
+        the store was set (none without a model)."""
+        return 0, 0
+
+
+class SpanStore(Protocol):
+    """A key-value store (the build's per-dispatch cache): values in, values out, in order."""
+
+    def get_many(self, keys: Sequence[str]) -> list[Any]: ...
+
+    def put_many(self, items: Iterable[tuple[str, Any]]) -> None: ...
