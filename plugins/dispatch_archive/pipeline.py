@@ -333,7 +333,7 @@ def retag_message(previous: str, current: str, outcome: Outcome) -> str:
     if old[1:2] != new[1:2]:
         what = f"the gazetteer changed (version {old[1] if len(old) > 1 else '?'} → {new[1]})"
     elif old[:1] != new[:1]:
-        what = f"the tagger's code changed ({old[0]} → {new[0]})"
+        what = f"the tagger changed ({old[0]} → {new[0]})"
     else:
         what = f"spaCy or its model changed ({':'.join(old[2:])} → {':'.join(new[2:])})"
     return (
