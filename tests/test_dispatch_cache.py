@@ -77,19 +77,25 @@ def test_a_changed_gazetteer_is_said_with_what_it_cost(
 
     folder = tmp_path / "dispatches"
     folder.mkdir()
-    for path in sorted((ROOT / "content" / "dispatches").glob("*.txt"))[:5]:
+    for path in sorted((ROOT / "content" / "dispatches").glob("*.txt"))[:25]:
         shutil.copy(path, folder / path.name)
     gazetteer = load_gazetteer(ROOT / "content" / "gazetteer")
     cache = Cache(tmp_path / "cache.sqlite")
     caplog.set_level(logging.INFO)
-    assert process(discover(folder), folder, Tagger(gazetteer), cache).tagged == 5
+    assert process(discover(folder), folder, Tagger(gazetteer), cache).tagged == 25
     assert process(discover(folder), folder, Tagger(gazetteer), cache).tagged == 0
     assert "tagged again" not in caplog.text  # a first build is no change
     edited = Gazetteer(gazetteer.entities, gazetteer.blocked, gazetteer.version + "x",
                        gazetteer.by_alias)
     outcome = process(discover(folder), folder, Tagger(edited), cache)
-    assert outcome.tagged == 5
+    assert outcome.tagged == 25
     assert (f"the gazetteer changed (version {gazetteer.version} → {gazetteer.version}x) since "
-            "the last build, so 5 of 5 dispatches were tagged again") in caplog.text
+            "the last build, so 25 of 25 dispatches were tagged again") in caplog.text
     assert outcome.model_read == outcome.model_reused == 0
+    # a resident rebuild reads the changed files only: one dispatch tagged is no notice
+    caplog.clear()
+    (folder / path.name).write_text("Un titre\n\nUn paragraphe nouveau.\n", encoding="utf-8")
+    back = Tagger(gazetteer)
+    assert process([folder / path.name], folder, back, cache).tagged == 1
+    assert "tagged again" not in caplog.text
     cache.close()

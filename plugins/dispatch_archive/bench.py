@@ -197,7 +197,7 @@ def _write_content(gazetteer: Any, n: int, content: Path) -> None:
 def run_bench(n: int, workdir: Path, discovery: bool = True, pelican: bool = True) -> dict[str, Any]:
     """Generate N dispatches, time our builds (cold, full, no-op, +1) and plain Pelican's."""
     sys.path.insert(0, str(ROOT / "plugins"))
-    from dispatch_archive.pipeline import Cache, discover, process
+    from dispatch_archive.pipeline import TAGGER_KEY, Cache, discover, process
     from dispatch_archive.synth import SynthSpec, dispatches
     from entity_tags.gazetteer import load_gazetteer
     from entity_tags.tagger import Tagger
@@ -239,12 +239,16 @@ def run_bench(n: int, workdir: Path, discovery: bool = True, pelican: bool = Tru
         cache_db = Cache(cache / "dispatches.sqlite")
         # Gazetteer tags for plain Pelican's Markdown: another tagger than the build's, which
         # the pipeline would report as a change of tagger (pipeline.retag_message).
+        # The build's tagger stays the one the cache remembers (bench-regenerate copies it).
         quiet = logging.getLogger("dispatch_archive.pipeline")
         level = quiet.level
         quiet.setLevel(logging.ERROR)
+        builds_tagger = cache_db.get(TAGGER_KEY)
         try:
             outcome = process(discover(content / "dispatches"), content / "dispatches",
                               Tagger(gazetteer), cache_db)
+            if builds_tagger is not None:
+                cache_db.put_many([(TAGGER_KEY, builds_tagger)])
         finally:
             quiet.setLevel(level)
             cache_db.close()

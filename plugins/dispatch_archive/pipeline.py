@@ -296,9 +296,11 @@ TAG_BATCH = 4000
 
 
 TAGGER_KEY = "meta:tagger-key"  # the key of the tagger that tagged the last build
-# Tagging anew this share of the dispatches or more, after the tagger's key changed, is said
-# in the log with the reason; fewer is the ordinary work of new and changed dispatches.
+# Tagging anew this share of the dispatches read, and at least RETAG_MIN of them, after the
+# tagger's key changed, is said in the log with the reason; fewer is the ordinary work of new
+# and changed dispatches (a resident rebuild reads the changed files only).
 RETAG_NOTICE = 0.5
+RETAG_MIN = 20
 
 
 def _tag(outcome: Outcome, tagger: Tagger, cache: Cache) -> None:
@@ -321,7 +323,7 @@ def _tag(outcome: Outcome, tagger: Tagger, cache: Cache) -> None:
         tagger.use_store(None)
     outcome.tagged = len(pending)
     if previous is not None and previous != tagger.key and \
-            len(pending) >= RETAG_NOTICE * max(1, len(outcome.records)):
+            len(pending) >= max(RETAG_MIN, RETAG_NOTICE * len(outcome.records)):
         logger.warning(retag_message(previous, tagger.key, outcome))
     if pending and previous != tagger.key:
         cache.put_many([(TAGGER_KEY, tagger.key)])
