@@ -29,7 +29,7 @@ from .pages import GROUP_TITLES, PageJob, build_jobs
 from .pipeline import Cache, Outcome, discover, process
 from .render import make_environment, render_job, write_if_changed
 from .settings import DispatchSettings, EntitySettings
-from .site import GROUP_DIRS, Site, build_site, lead_of
+from .site import GROUP_DIRS, Site, Tally, build_site, lead_of
 
 logger = logging.getLogger(__name__)
 
@@ -101,6 +101,9 @@ class ArchiveBuild:
     manifest: dict[str, str] = field(default_factory=dict)  # output path -> key of its inputs
     salt: str = ""  # hash of the templates and settings, part of every key
     plan: memory.Plan | None = None  # processes at once, set by read() (memory.py)
+    # build_site's per-record memo, kept by a resident process (regenerate.py): filled by the
+    # full build too, so that the first change does not count every record's mentions again
+    tallies: dict[int, Tally] | None = None
 
     @property
     def cache_dir(self) -> Path:
@@ -125,7 +128,8 @@ class ArchiveBuild:
         started = time.perf_counter()
         for failure in self.outcome.failures:
             logger.warning("Dispatch skipped: %s: %s", failure.path, failure.reason)
-        self.site = build_site(self.outcome.records, self.outcome.failures, self.prepared.gazetteer)
+        self.site = build_site(self.outcome.records, self.outcome.failures, self.prepared.gazetteer,
+                               self.tallies)
         ds = self.prepared.dispatch
         self.plan = memory.plan(len(self.site.dispatches), ds.worker_count(), ds.memory_mb)
         logger.info(self.plan.describe(len(self.site.dispatches), ds.memory_mb))

@@ -143,6 +143,7 @@ class Resident:
         """Build everything once; return the seconds it took."""
         started = time.perf_counter()
         self.snapshot = Snapshot.take(self.folder)
+        self.build.tallies = self.tallies  # the first change then counts only what changed
         self.build.read()
         for r in self.build.outcome.records:
             self.records[r["path"]] = r
