@@ -1540,7 +1540,7 @@ def test_the_lexicon_cache_gives_back_the_same_tables(tmp_path: Path) -> None:
     with open(cache, "rb") as handle:
         data = pickle.load(handle)
     data["key"] = "another model"
-    data["lexicon"] = ({}, {}, {})
+    data["value"] = ({}, {}, {})
     with open(cache, "wb") as handle:
         pickle.dump(data, handle)
     assert lexicon.load.__wrapped__("fr_core_news_md", cache) == fresh

@@ -17,14 +17,12 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import os
-import pickle
-import tempfile
 from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
 from typing import NamedTuple
 
+from . import keyed_pickle
 from .normalize import fold
 
 logger = logging.getLogger(__name__)
@@ -187,17 +185,7 @@ def _cache_key(tables: Path) -> str:
 
 
 def _read_cache(path: Path, key: str) -> Lexicon | None:
-    try:
-        with open(path, "rb") as handle:
-            data = pickle.load(handle)
-    except FileNotFoundError:
-        return None
-    except Exception:  # noqa: BLE001 - a damaged or foreign cache file is ignored, then replaced
-        logger.info("lexicon cache %s unreadable, reading the model's tables", path)
-        return None
-    if not isinstance(data, dict) or data.get("key") != key:
-        return None
-    value = data.get("lexicon")
+    value = keyed_pickle.load(path, key, "lexicon cache")
     if not (isinstance(value, tuple) and len(value) == 3
             and all(isinstance(part, dict) for part in value)):
         return None
@@ -205,12 +193,4 @@ def _read_cache(path: Path, key: str) -> Lexicon | None:
 
 
 def _write_cache(path: Path, key: str, value: Lexicon) -> None:
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-lexicon-")
-        with os.fdopen(fd, "wb") as handle:
-            pickle.dump({"key": key, "lexicon": tuple(value)}, handle,
-                        protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, path)
-    except OSError as exc:  # a read-only cache folder: the next load reads the tables again
-        logger.info("lexicon cache %s not written (%s)", path, exc)
+    keyed_pickle.save(path, key, tuple(value), "lexicon cache")

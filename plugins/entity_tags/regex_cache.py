@@ -17,16 +17,12 @@ this module knows (the block then changes nothing).
 from __future__ import annotations
 
 import contextlib
-import logging
-import os
-import pickle
 import sys
-import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-logger = logging.getLogger(__name__)
+from . import keyed_pickle
 
 try:  # CPython's re internals (3.11 and later name the modules so)
     import _sre
@@ -39,29 +35,12 @@ except ImportError:  # pragma: no cover - another implementation: compile as usu
 
 
 def _read(path: Path) -> dict[tuple[Any, int], tuple[Any, ...]]:
-    try:
-        with open(path, "rb") as handle:
-            data = pickle.load(handle)
-    except FileNotFoundError:
-        return {}
-    except Exception:  # noqa: BLE001 - a damaged or foreign cache file is ignored, then replaced
-        logger.info("regex cache %s unreadable, compiling afresh", path)
-        return {}
-    if not isinstance(data, dict) or data.get("key") != KEY:
-        return {}
-    patterns = data.get("patterns")
+    patterns = keyed_pickle.load(path, KEY, "regex cache")
     return patterns if isinstance(patterns, dict) else {}
 
 
 def _write(path: Path, patterns: dict[tuple[Any, int], tuple[Any, ...]]) -> None:
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-regex-")
-        with os.fdopen(fd, "wb") as handle:
-            pickle.dump({"key": KEY, "patterns": patterns}, handle, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, path)
-    except Exception as error:  # noqa: BLE001 - a cache that cannot be written costs time, never the build
-        logger.info("regex cache %s not written: %s", path, error)
+    keyed_pickle.save(path, KEY, patterns, "regex cache")
 
 
 @contextlib.contextmanager
