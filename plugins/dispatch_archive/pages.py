@@ -31,6 +31,7 @@ from .site import (
     lead_of,
     link_chip,
     month_label,
+    removal_counts,
 )
 
 GROUP_TITLES = {"acteur": "Acteurs", "lieu": "Lieux"}
@@ -599,10 +600,9 @@ def _archives(
 def _rules_page(site: Site) -> PageJob:
     counts: Counter[str] = Counter()
     sources: dict[str, Counter[str]] = defaultdict(Counter)
-    for d in site.dispatches:
-        for removal in d.record["removed"]:
-            counts[removal["rule"]] += 1
-            sources[removal["rule"]][d.record.get("source") or "source inconnue"] += 1
+    for (rule_name, source), n in removal_counts(site).items():
+        counts[rule_name] += n
+        sources[rule_name][source] += n
     rules = [
         {
             "name": rule.name,

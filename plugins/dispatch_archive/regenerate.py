@@ -21,6 +21,7 @@ import os
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from itertools import chain
 from pathlib import Path
 from typing import Any
 
@@ -29,7 +30,7 @@ from .pages import build_jobs
 from .periods import period_prefixes, shape
 from .pipeline import Cache, Failure, Record, is_dispatch, process
 from .render import make_environment, render_job, write_if_changed
-from .site import GROUP_DIRS, Site, Tally, build_site, card
+from .site import GROUP_DIRS, Site, Tally, build_site, card, removal_counts, removal_pairs
 
 logger = logging.getLogger(__name__)
 
@@ -66,8 +67,9 @@ class Snapshot:
 
     def changed(self, newer: Snapshot) -> set[str]:
         """Relative paths added, removed or modified (a sidecar counts for its dispatch)."""
-        paths = {p for p in self.files.keys() | newer.files.keys() if self.files.get(p) != newer.files.get(p)}
-        return {_stem(p) for p in paths}
+        if self.files == newer.files:
+            return set()
+        return {_stem(p) for p, _ in self.files.items() ^ newer.files.items()}
 
 
 @functools.lru_cache(maxsize=1 << 18)
@@ -119,7 +121,8 @@ def touched_paths(
             prefixes.append(f"archives/{date[:4]}/{date[5:7]}")
         else:
             prefixes.append("archives/non-datees")
-    return lambda path: path in exact or path.startswith(tuple(prefixes))
+    starts = tuple(prefixes)
+    return lambda path: path in exact or path.startswith(starts)
 
 
 class Resident:
@@ -158,6 +161,7 @@ class Resident:
         for i in range(len(site.dispatches)):  # cards are made in the render workers: make them here
             card(site, i)
         self._keep_cards(site)
+        removal_counts(site)  # the rules page's tally, then kept up to date by each change
         for name in self.env.list_templates():  # compile the templates now, not at the first edit
             if name.endswith((".html", ".xml")):
                 self.env.get_template(name)
@@ -200,14 +204,14 @@ class Resident:
 
         site.card_source = source
 
-    def _keep_cards(self, site: Site) -> None:
-        """Remember the cards the new site holds, beside the still valid older ones."""
-        alive = {d.record["path"] for d in site.dispatches}
-        cards = {path: entry for path, entry in self.cards.items() if path in alive}
+    def _keep_cards(self, site: Site, gone: Iterable[str] = ()) -> None:
+        """Remember the cards the new site holds, beside the still valid older ones; forget
+        those of the paths in gone (dispatches no longer in the archive)."""
+        for path in gone:
+            self.cards.pop(path, None)
         for i, c in site.cards.items():
             d = site.dispatches[i]
-            cards[d.record["path"]] = (d.record, d.slug, _card_entities(site, i), c)
-        self.cards = cards
+            self.cards[d.record["path"]] = (d.record, d.slug, _card_entities(site, i), c)
 
     def poll(self) -> dict[str, Any] | None:
         """Rebuild what changed since the last look; None when nothing did."""
@@ -223,16 +227,14 @@ class Resident:
         started = time.perf_counter()
         site = self.build.site
         assert site is not None
-        old = {d.record["path"]: d for d in site.dispatches if _stem(d.record["path"]) in stems}
+        old_paths = {p for p in chain(self.records, self.failures) if _stem(p) in stems}
+        old = {d.record["path"]: d for d in site.dispatches if d.record["path"] in old_paths}
         before_entities = {s for d in old.values() for s in d.entities}
         before_dates = {d.date for d in old.values()}
         before_slugs = {d.slug for d in old.values()}
-        for path in list(self.records):
-            if _stem(path) in stems:
-                del self.records[path]
-        for path in list(self.failures):
-            if _stem(path) in stems:
-                del self.failures[path]
+        for path in old_paths:
+            self.records.pop(path, None)
+            self.failures.pop(path, None)
         paths = sorted(
             (self.folder / p for p in self.snapshot.files if _stem(p) in stems and is_dispatch(p)),
             key=lambda p: p.relative_to(self.folder).as_posix(),
@@ -255,7 +257,13 @@ class Resident:
         self.tallies = {k: v for k, v in self.tallies.items() if k in alive}
         self.build.site = site
         self._reuse_cards(site)
-        new = [d for d in site.dispatches if d.record["path"] in {r["path"] for r in outcome.records}]
+        new_paths = {r["path"] for r in outcome.records}
+        new = [d for d in site.dispatches if d.record["path"] in new_paths]
+        # The rules page's tally: the old records' removals out, the new ones' in
+        removals = removal_counts(before).copy()
+        removals.subtract(pair for d in old.values() for pair in removal_pairs(d.record))
+        removals.update(pair for d in new for pair in removal_pairs(d.record))
+        site.removals = +removals  # without the pairs no dispatch has any more
         touched = before_entities | {s for d in new for s in d.entities}
         per_page = self.build.prepared.dispatch.per_page
         reshaped = {s for s in touched if shape(before, s, per_page) != shape(site, s, per_page)}
@@ -307,7 +315,7 @@ class Resident:
             folder = target.parent
             if folder != self.build.output_path and folder.is_dir() and not any(folder.iterdir()):
                 folder.rmdir()  # an entity's period folder, now empty: a full build has none
-        self._keep_cards(site)
+        self._keep_cards(site, old_paths - new_paths)
         self.gc_dirty = True
         return {
             "changed": sorted(stems),

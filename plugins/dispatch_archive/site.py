@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import functools
 import hashlib
-from collections import Counter, defaultdict
-from collections.abc import Callable, Sequence
+from collections import Counter
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from itertools import chain
 from typing import Any
@@ -68,7 +68,7 @@ class Dispatch:
     @property
     def sort_key(self) -> tuple[str, str, str]:
         """Oldest first; undated sort before every date."""
-        return (self.date or "", _folded(self.record["title"]), self.record["path"])
+        return record_order(self.record)
 
 
 @dataclass
@@ -105,6 +105,9 @@ class Site:
     # Where card() may find a card made for an earlier site model (`invoke regenerate`):
     # given an index, the card if it still holds, or None
     card_source: Callable[[int], dict[str, Any] | None] | None = None
+    # Passages removed by (rule, source) over the whole archive: removal_counts() memo, which
+    # a resident process carries from one site model to the next (`invoke regenerate`)
+    removals: Counter[tuple[str, str]] | None = None
 
     def by_group(self, group: str) -> list[EntityPage]:
         """Entity pages of one group, by folded name."""
@@ -143,6 +146,28 @@ class Site:
         return Counter(d.date[:7] for d in (self.dispatches[i] for i in indices) if d.date)
 
 
+UNKNOWN_SOURCE = "source inconnue"
+
+
+def removal_pairs(record: Record) -> Iterator[tuple[str, str]]:
+    """(rule, source) of each passage the cleaning removed from a record."""
+    source = record.get("source") or UNKNOWN_SOURCE
+    return ((removal["rule"], source) for removal in record["removed"])
+
+
+def removal_counts(site: Site) -> Counter[tuple[str, str]]:
+    """Passages removed, by (rule, source), over the whole archive (the rules page)."""
+    if site.removals is None:
+        site.removals = Counter(chain.from_iterable(removal_pairs(d.record) for d in site.dispatches))
+    return site.removals
+
+
+def record_order(record: Record) -> tuple[str, str, str]:
+    """Where a record's dispatch stands in the archive: oldest first, undated before every
+    date, then by title and path."""
+    return (record["date"] or "", _folded(record["title"]), record["path"])
+
+
 @functools.lru_cache(maxsize=1 << 18)
 def _folded(title: str) -> str:
     """fold(title), remembered: a resident process sorts the same titles at every change."""
@@ -164,11 +189,10 @@ def build_site(
     tallies, kept by a resident process between calls, remembers by record identity which
     entities each record names, so that an unchanged record is not counted again.
     """
-    dispatches = sorted((Dispatch(r) for r in records), key=lambda d: d.sort_key)
-    _assign_slugs(dispatches)
+    records = sorted(records, key=record_order)
     known: dict[str, Entity] = dict(gazetteer.entities)
-    for d in dispatches:
-        for item in d.record.get("discovered", []):
+    for r in records:
+        for item in r.get("discovered", ()):
             if item["slug"] not in known:
                 known[item["slug"]] = Entity(
                     slug=item["slug"],
@@ -178,14 +202,16 @@ def build_site(
                     aliases=(item["name"],),
                     verified=False,
                 )
+    dispatches: list[Dispatch] = []
     entities: dict[str, EntityPage] = {}
-    for index, d in enumerate(dispatches):
-        tally = tallies.get(id(d.record)) if tallies is not None else None
-        if tally is not None and tally[0] is d.record and not (tally[3] & known.keys()):
-            d.entities, d.counts = tally[1], tally[2]
+    for index, r in enumerate(records):
+        tally = tallies.get(id(r)) if tallies is not None else None
+        if tally is not None and tally[0] is r and not (tally[3] & known.keys()):
+            d = Dispatch(r, "", tally[1], tally[2])
         else:
+            d = Dispatch(r)
             unknown: set[str] = set()
-            for mention in d.record.get("mentions", []):
+            for mention in r.get("mentions", ()):
                 slug = mention["slug"]
                 if slug not in known:
                     unknown.add(slug)
@@ -194,13 +220,15 @@ def build_site(
                     d.entities.append(slug)
                 d.counts[slug] += 1
             if tallies is not None:
-                tallies[id(d.record)] = (d.record, d.entities, d.counts, frozenset(unknown))
+                tallies[id(r)] = (r, d.entities, d.counts, frozenset(unknown))
+        dispatches.append(d)
         for slug in d.entities:
             page = entities.get(slug)
             if page is None:  # not setdefault: that would make a page per mention
                 page = entities[slug] = EntityPage(known[slug])
             page.dispatches.append(index)
             page.mentions += d.counts[slug]
+    _assign_slugs(dispatches)
     return Site(dispatches, entities, list(failures), gazetteer)
 
 
@@ -210,22 +238,18 @@ def _assign_slugs(dispatches: Sequence[Dispatch]) -> None:
     The suffix depends only on the file's path, so a URL does not change when other
     dispatches are added, unless a newcomer is older than it and has the same title.
     """
-    groups: dict[str, list[Dispatch]] = defaultdict(list)
-    for d in dispatches:
-        base = slugify(d.record["title"]) or "depeche"
-        groups[base].append(d)
-    for base, members in groups.items():
-        for rank, d in enumerate(members):  # members are in sort order: the oldest first
-            if rank == 0:
-                d.slug = base
-            else:
-                suffix = hashlib.sha256(d.record["path"].encode()).hexdigest()[:6]
-                d.slug = f"{base}-{suffix}"
+    bases: set[str] = set()
     taken: set[str] = set()
-    for d in dispatches:  # a suffixed slug may in turn meet a title's slug: make it unique
-        slug, n = d.slug, 2
-        while slug in taken:
-            slug, n = f"{d.slug}-{n}", n + 1
+    for d in dispatches:  # in sort order: the oldest of a title first
+        base = slugify(d.record["title"]) or "depeche"
+        if base in bases:
+            proposed = f"{base}-{hashlib.sha256(d.record['path'].encode()).hexdigest()[:6]}"
+        else:
+            bases.add(base)
+            proposed = base
+        slug, n = proposed, 2
+        while slug in taken:  # a suffixed slug may in turn meet a title's slug: make it unique
+            slug, n = f"{proposed}-{n}", n + 1
         d.slug = slug
         taken.add(slug)
 
