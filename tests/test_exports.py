@@ -295,9 +295,7 @@ def test_published_permalinks_are_absolute_everywhere(published: Path) -> None:
     assert item["URL"] == url
     # The page's script makes its own entry from this permalink (tests/test_cite_browser.py).
     assert page.select_one("section.cite")["data-permalink"] == url
-    entity = json.loads(
-        (published / "donnees" / "lieux" / "idleb.json").read_text(encoding="utf-8")
-    )
+    entity = json.loads(gzip.decompress((published / "donnees" / "lieux" / "idleb.json.gz").read_bytes()))
     assert entity["url"] == f"{SITEURL}/lieux/idleb.html"
     locs = sitemap_locs(published)
     assert locs and all(loc.startswith(SITEURL + "/") for loc in locs)
@@ -323,6 +321,32 @@ def test_large_archives_get_compressed_bulk_exports(site: Path, published: Path)
     assert "compressés avec gzip" in soup(published, "donnees.html").get_text()
     assert "gzip" not in soup(site, "donnees.html").get_text()
     assert len(records(published)) == len(records(site))
+
+
+def test_large_archives_get_compressed_entity_records_and_report(site: Path, published: Path) -> None:
+    """The files that grow with the archive besides the bulk exports, each entity's record
+    (it lists the entity's dispatches) and rapport.json (every input), are gzip files too,
+    linked from the pages that name them, and hold the same data as the plain ones."""
+    plain_records = sorted((site / "donnees").glob("*/*.json"))
+    assert plain_records and not list((site / "donnees").glob("*/*.json.gz"))
+    assert not list((published / "donnees").glob("*/*.json"))
+    for path in plain_records:
+        rel = path.relative_to(site).as_posix()
+        packed = (published / f"{rel}.gz").read_bytes()
+        assert packed[:4] == b"\x1f\x8b\x08\x00" and packed[4:8] == b"\x00\x00\x00\x00"
+        data, plain = json.loads(gzip.decompress(packed)), json.loads(path.read_bytes())
+        assert data.keys() == plain.keys() and data["dispatches"] == plain["dispatches"], rel
+    index = json.loads((published / "donnees" / "entites.json").read_text(encoding="utf-8"))
+    assert all(e["json"].endswith(".json.gz") and (published / e["json"]).is_file() for e in index)
+    idleb = soup(published, "lieux/idleb.html").select_one('a[href="../donnees/lieux/idleb.json.gz"]')
+    assert idleb is not None and idleb.has_attr("download")
+    assert (site / "rapport.json").is_file() and not (site / "rapport.json.gz").exists()
+    assert not (published / "rapport.json").exists()
+    report = json.loads(gzip.decompress((published / "rapport.json.gz").read_bytes()))
+    assert report == json.loads((site / "rapport.json").read_bytes())
+    for page in ("rapport.html", "donnees.html"):
+        assert soup(published, page).select_one('a[href$="rapport.json.gz"][download]'), page
+        assert soup(site, page).select_one('a[href$="rapport.json"][download]'), page
 
 
 # Determinism -------------------------------------------------------------------------------
