@@ -40,7 +40,8 @@ def test_a_card_escapes_every_value_and_links_relative_to_its_page() -> None:
     chips = article.select(".chips a.chip")
     assert [(a.get_text(), a["href"]) for a in chips] == [
         ("Alep", "../lieux/alep.html"), ("Casques <blancs>", "../acteurs/casques-blancs.html")]
-    assert "chip-unverified" in chips[1]["class"] and "chip-unverified" not in chips[0]["class"]
+    assert chips[0]["class"] == ["chip", "chip-lieu"]
+    assert chips[1]["class"] == ["chip", "chip-unverified"]  # an actor: the chip's own style
     assert article.select_one(".chips-more").get_text() == "+3"
 
 

@@ -127,8 +127,11 @@ def render_chip(c: Mapping[str, Any], root: str, show_count: bool = False) -> Ma
 def chip_parts(c: Mapping[str, Any]) -> tuple[str, str]:
     """A chip's opening tag up to where the root goes, and its address and name after it
     (the closing </a> is the caller's, after an optional count). Every value is escaped."""
+    # Places carry a class of their own, actors have the chip's default style (as mentions
+    # do): a chip is written some 1.5 million times at 100,000 dispatches.
+    kind = " chip-lieu" if c["group"] == "lieu" else ""
     unverified = "" if c["verified"] else " chip-unverified"
-    return (f'<a class="chip chip-{escape(c["group"])}{unverified}" href="',
+    return (f'<a class="chip{kind}{unverified}" href="',
             f'{escape(c["url"])}">{escape(c["name"])}')
 
 
