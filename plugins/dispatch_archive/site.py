@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 from itertools import chain
 from typing import Any
 
+import numpy as np
+
 from archive_charts.labels import MONTHS_FR
 from entity_tags.gazetteer import ACTOR_KINDS, PLACE_KINDS, Entity, Gazetteer
 from entity_tags.normalize import fold, slugify
@@ -108,6 +110,8 @@ class Site:
     # Passages removed by (rule, source) over the whole archive: removal_counts() memo, which
     # a resident process carries from one site model to the next (`invoke regenerate`)
     removals: Counter[tuple[str, str]] | None = None
+    # Each entity's dispatch indices as an array, for shared(): made when first asked
+    indices: dict[str, Any] = field(default_factory=dict)
 
     def by_group(self, group: str) -> list[EntityPage]:
         """Entity pages of one group, by folded name."""
@@ -138,8 +142,24 @@ class Site:
 
     def shared(self, slug: str, other: str) -> list[int]:
         """Indices of the dispatches that mention both entities, oldest first."""
-        theirs = set(self.entities[other].dispatches)
-        return [i for i in self.entities[slug].dispatches if i in theirs]
+        # Both lists are sorted: each index of the shorter one is looked for in the longer
+        # one by bisection (a set of the longer one, made at each call, cost a third of an
+        # entity page's co-mention ranking when the other entity is cited everywhere).
+        a, b = self._indices(slug), self._indices(other)
+        if len(a) > len(b):
+            a, b = b, a
+        if not len(a):
+            return []
+        at = np.searchsorted(b, a)
+        found = at < len(b)
+        found[found] = b[at[found]] == a[found]
+        return a[found].tolist()
+
+    def _indices(self, slug: str) -> Any:
+        array = self.indices.get(slug)
+        if array is None:
+            array = self.indices[slug] = np.array(self.entities[slug].dispatches, dtype=np.int64)
+        return array
 
     def months(self, indices: Sequence[int]) -> Counter[str]:
         """Dated dispatches among indices, counted by month ("2018-09")."""
