@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
+from operator import attrgetter
 from pathlib import Path
 from typing import Any
 
@@ -153,6 +154,11 @@ def _fields(m: Any) -> RecordMention:
     return m if isinstance(m, RecordMention) else record_mentions([m])[0]
 
 
+# A mention's start, read as the named field it is: m[2] goes through RecordMention's
+# __getitem__, written in Python (half a million calls in a build of 10,000 dispatches).
+_START = attrgetter("start")
+
+
 def _segments(
     text: str, mentions: list[RecordMention], site: Site, linked: set[str]
 ) -> list[dict[str, Any]]:
@@ -161,7 +167,7 @@ def _segments(
     only, as in an encyclopaedia (half the links of a dispatch page, 0.7 KB of it, went)."""
     out: list[dict[str, Any]] = []
     at = 0
-    for slug, _block, start, end, _text, via in sorted(mentions, key=lambda m: m[2]):
+    for slug, _block, start, end, _text, via in sorted(mentions, key=_START):
         page = site.entities.get(slug)
         if page is None or start < at:
             continue
@@ -194,7 +200,7 @@ def _dispatch_pages(
         by_block: dict[int, list[RecordMention]] = defaultdict(list)
         for m in r.get("mentions", []):
             fields = _fields(m)
-            by_block[fields[1]].append(fields)
+            by_block[fields.block].append(fields)
         linked: set[str] = set()
         paragraphs = [
             _segments(text, by_block.get(n, []), site, linked)

@@ -57,6 +57,7 @@ def make_environment(template_dirs: Iterable[Path], globals_: Mapping[str, Any])
     env.globals["card"] = CardRenderer()
     env.globals["render_segments"] = render_segments
     env.globals["render_chip"] = render_chip
+    env.globals["render_chip_items"] = render_chip_items
     env.globals["report_rows"] = report_rows
     return env
 
@@ -122,6 +123,20 @@ def render_chip(c: Mapping[str, Any], root: str, show_count: bool = False) -> Ma
     before, after = chip_parts(c)
     count = f' <span class="count">{escape(c["count"])}</span>' if show_count else ""
     return Markup(f"{before}{escape(root)}{after}{count}</a>")
+
+
+def render_chip_items(chips: Iterable[Mapping[str, Any]], root: str, show_count: bool = False) -> Markup:
+    """`<li>` of a chip for each of chips, as render_chip writes it (templates call
+    `render_chip_items(chips, ROOT)` inside their list): one call for a dispatch page's
+    ten-odd chips or an index's thousand, where a template loop calling render_chip paid the
+    template engine's call at each. Every value is escaped."""
+    r = str(escape(root))
+    out = []
+    for c in chips:
+        before, after = chip_parts(c)
+        count = f' <span class="count">{escape(c["count"])}</span>' if show_count else ""
+        out.append(f"<li>{before}{r}{after}{count}</a></li>")
+    return Markup("".join(out))
 
 
 def chip_parts(c: Mapping[str, Any]) -> tuple[str, str]:
