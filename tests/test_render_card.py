@@ -66,3 +66,20 @@ def test_one_kept_card_serves_pages_at_every_depth() -> None:
     assert len(cards.cache) == 2  # one entry with chips, one without, whatever the depth
     edited = card(url='depeches/a&"b.html', title="Autre titre")  # a new object, same URL
     assert "Autre titre" in str(cards(edited, "../"))
+
+
+def test_a_chip_list_is_the_chips_render_chip_writes() -> None:
+    from dispatch_archive.render import render_chip, render_chip_items
+
+    chips = [
+        {"name": HOSTILE, "url": 'lieux/a&"b.html', "group": "lieu", "verified": True, "count": 3},
+        {"name": "Casques <blancs>", "url": "acteurs/casques-blancs.html", "group": "acteur",
+         "verified": False, "count": "<7>"},
+    ]
+    for root in ("", "../", '"<x>/'):
+        for show in (False, True):
+            expected = "".join(f"<li>{render_chip(c, root, show)}</li>" for c in chips)
+            assert str(render_chip_items(chips, root, show)) == expected
+    html = str(render_chip_items(chips, "../", True))
+    assert "<script>" not in html and "<blancs>" not in html and "<7>" not in html
+    assert str(render_chip_items([], "../")) == ""
