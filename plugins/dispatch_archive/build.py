@@ -163,11 +163,18 @@ class ArchiveBuild:
         workers = self.plan.render if self.plan else self.prepared.dispatch.worker_count()
         if len(self.site.dispatches) < PARALLEL_THRESHOLD:
             workers = 1
+        report_data = self._report_data_path()
+        report_manifest: dict[str, str] = {}
+
+        def report() -> int:
+            return self._write_report(old_manifest, previous_dir, salt, report_manifest, report_data)
+
         global _ACTIVE
         _ACTIVE = (self, old_manifest, old_prekeys, previous_dir, salt, workers)
         try:
             if workers == 1:
                 parts = [_render_part(0)]
+                report_rewritten = report()
             else:
                 # This process renders part 0 itself while forked workers render the others:
                 # a worker holds a copy of every page of the archive it touches, so one
@@ -179,7 +186,11 @@ class ArchiveBuild:
                     gc.unfreeze()
                 with pool:
                     others = pool.map_async(_render_part, range(1, workers))
-                    parts = [_render_part(0), *others.get()]
+                    first = _render_part(0)
+                    # The report needs no page: this process writes it while the workers
+                    # finish theirs (it took 1.0-1.4 s after them at 10,000 dispatches).
+                    report_rewritten = report()
+                    parts = [first, *others.get()]
         finally:
             _ACTIVE = None
         manifest: dict[str, str] = {}
@@ -193,8 +204,8 @@ class ArchiveBuild:
             rewritten += part.rewritten
             reused += part.reused
             paths.extend(part.paths)
-        report_data = self._report_data_path()
-        rewritten += self._write_report(old_manifest, previous_dir, salt, manifest, report_data)
+        manifest.update(report_manifest)
+        rewritten += report_rewritten
         paths += [report_data, "rapport.html"]
         save_manifest(manifest_path, manifest, self.output_path, prekeys)
         self.manifest, self.salt = manifest, salt  # `invoke regenerate` renders from here on
