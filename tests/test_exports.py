@@ -339,7 +339,9 @@ def test_large_archives_get_compressed_entity_records_and_report(site: Path, pub
     index = json.loads((published / "donnees" / "entites.json").read_text(encoding="utf-8"))
     assert all(e["json"].endswith(".json.gz") and (published / e["json"]).is_file() for e in index)
     idleb = soup(published, "lieux/idleb.html").select_one('a[href="../donnees/lieux/idleb.json.gz"]')
-    assert idleb is not None and idleb.has_attr("download")
+    assert idleb is not None and idleb.has_attr("download") and idleb.get_text() == "Données JSON (gzip)"
+    plain = soup(site, "lieux/idleb.html").select_one('a[href="../donnees/lieux/idleb.json"]')
+    assert plain is not None and plain.get_text() == "Données JSON"
     assert (site / "rapport.json").is_file() and not (site / "rapport.json.gz").exists()
     assert not (published / "rapport.json").exists()
     report = json.loads(gzip.decompress((published / "rapport.json.gz").read_bytes()))
