@@ -295,7 +295,8 @@ def test_published_permalinks_are_absolute_everywhere(published: Path) -> None:
     assert item["URL"] == url
     # The page's script makes its own entry from this permalink (tests/test_cite_browser.py).
     assert page.select_one("section.cite")["data-permalink"] == url
-    entity = json.loads(gzip.decompress((published / "donnees" / "lieux" / "idleb.json.gz").read_bytes()))
+    packed = (published / "donnees" / "lieux" / "idleb.json.gz").read_bytes()
+    entity = json.loads(gzip.decompress(packed))
     assert entity["url"] == f"{SITEURL}/lieux/idleb.html"
     locs = sitemap_locs(published)
     assert locs and all(loc.startswith(SITEURL + "/") for loc in locs)
@@ -323,7 +324,9 @@ def test_large_archives_get_compressed_bulk_exports(site: Path, published: Path)
     assert len(records(published)) == len(records(site))
 
 
-def test_large_archives_get_compressed_entity_records_and_report(site: Path, published: Path) -> None:
+def test_large_archives_get_compressed_entity_records_and_report(
+    site: Path, published: Path
+) -> None:
     """The files that grow with the archive besides the bulk exports, each entity's record
     (it lists the entity's dispatches) and rapport.json (every input), are gzip files too,
     linked from the pages that name them, and hold the same data as the plain ones."""
@@ -338,8 +341,10 @@ def test_large_archives_get_compressed_entity_records_and_report(site: Path, pub
         assert data.keys() == plain.keys() and data["dispatches"] == plain["dispatches"], rel
     index = json.loads((published / "donnees" / "entites.json").read_text(encoding="utf-8"))
     assert all(e["json"].endswith(".json.gz") and (published / e["json"]).is_file() for e in index)
-    idleb = soup(published, "lieux/idleb.html").select_one('a[href="../donnees/lieux/idleb.json.gz"]')
-    assert idleb is not None and idleb.has_attr("download") and idleb.get_text() == "Données JSON (gzip)"
+    idleb = soup(published, "lieux/idleb.html").select_one(
+        'a[href="../donnees/lieux/idleb.json.gz"]')
+    assert idleb is not None and idleb.has_attr("download")
+    assert idleb.get_text() == "Données JSON (gzip)"
     plain = soup(site, "lieux/idleb.html").select_one('a[href="../donnees/lieux/idleb.json"]')
     assert plain is not None and plain.get_text() == "Données JSON"
     assert (site / "rapport.json").is_file() and not (site / "rapport.json.gz").exists()

@@ -102,7 +102,9 @@ def test_a_full_build_after_an_update_matches_a_fresh_build(resident: Resident, 
         assert (out / path).read_bytes() == (tmp_path / "out" / path).read_bytes(), path
 
 
-def test_the_rules_page_counts_an_added_dispatch_and_forgets_it(resident: Resident, tmp_path: Path) -> None:
+def test_the_rules_page_counts_an_added_dispatch_and_forgets_it(
+    resident: Resident, tmp_path: Path
+) -> None:
     """The rules page's tally is carried from one change to the next, not counted again:
     after an addition it is the page a build from scratch makes, after the removal the page
     from before."""
@@ -110,7 +112,8 @@ def test_the_rules_page_counts_an_added_dispatch_and_forgets_it(resident: Reside
     before = (out / "regles.html").read_bytes()
     new = resident.folder / "zz_regles.txt"
     new.write_text(
-        "Date: 2019-02-01\nSource: Agence inconnue\n\nAlep : reprise des combats dans l'est de la ville\n\n"
+        "Date: 2019-02-01\nSource: Agence inconnue\n\n"
+        "Alep : reprise des combats dans l'est de la ville\n\n"
         "Les combats ont repris vendredi à Alep, selon l'OSDH.\n\nSputnik. Anton Denisov\n\n"
         "Partager sur Facebook\n\nDernières nouvelles\n",
         encoding="utf-8",
@@ -118,7 +121,8 @@ def test_the_rules_page_counts_an_added_dispatch_and_forgets_it(resident: Reside
     try:
         result = resident.poll()
         assert result is not None and "regles.html" in result["rewritten_paths"]
-        fresh = Resident(resident.build.prepared, resident.build.content_path, ROOT / "theme", tmp_path / "out")
+        fresh = Resident(resident.build.prepared, resident.build.content_path, ROOT / "theme",
+                         tmp_path / "out")
         fresh.full()
         page = (out / "regles.html").read_bytes()
         assert page == (tmp_path / "out" / "regles.html").read_bytes()

@@ -55,7 +55,8 @@ def test_a_suffixed_slug_that_meets_a_title_gets_a_number() -> None:
 
 def test_slugs_match_the_two_pass_rule_on_many_clashing_titles() -> None:
     rng = random.Random(7)
-    titles = ["Idleb : frappes", "Idleb : frappes !", "Idleb — frappes", "Raqqa", "", "Deir ez-Zor"]
+    titles = ["Idleb : frappes", "Idleb : frappes !", "Idleb — frappes", "Raqqa", "",
+              "Deir ez-Zor"]
     for _ in range(20):
         records = [_record(f"{i:03d}.txt", rng.choice(titles), rng.choice([None, "2015-05-05"]))
                    for i in range(60)]

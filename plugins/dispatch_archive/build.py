@@ -167,7 +167,8 @@ class ArchiveBuild:
         report_manifest: dict[str, str] = {}
 
         def report() -> int:
-            return self._write_report(old_manifest, previous_dir, salt, report_manifest, report_data)
+            return self._write_report(old_manifest, previous_dir, salt, report_manifest,
+                                      report_data)
 
         global _ACTIVE
         _ACTIVE = (self, old_manifest, old_prekeys, previous_dir, salt, workers)
@@ -315,12 +316,13 @@ class ArchiveBuild:
     def _report_data_path(self) -> str:
         """rapport.json, or rapport.json.gz for an archive whose data files are compressed."""
         assert self.site is not None
-        return data_file("rapport.json", len(self.site.dispatches), self.prepared.dispatch.gzip_exports_from)
+        return data_file("rapport.json", len(self.site.dispatches),
+                         self.prepared.dispatch.gzip_exports_from)
 
     def _write_report(self, old_manifest: Mapping[str, str], previous_dir: Path, salt: str,
-                      manifest: dict[str, str], data_path: str = "rapport.json") -> int:
-        """output/rapport.json (or data_path) and output/rapport.html; return how many were
-        rewritten.
+                      manifest: dict[str, str], data_path: str) -> int:
+        """output/rapport.json (data_path: .gz in a large archive) and output/rapport.html;
+        return how many were rewritten.
 
         Both are kept from the previous build when their data is the same (rendering the
         page of every input took 1.9 s at 10,000 dispatches, on every build)."""

@@ -125,7 +125,8 @@ def render_chip(c: Mapping[str, Any], root: str, show_count: bool = False) -> Ma
     return Markup(f"{before}{escape(root)}{after}{count}</a>")
 
 
-def render_chip_items(chips: Iterable[Mapping[str, Any]], root: str, show_count: bool = False) -> Markup:
+def render_chip_items(chips: Iterable[Mapping[str, Any]], root: str,
+                      show_count: bool = False) -> Markup:
     """`<li>` of a chip for each of chips, as render_chip writes it (templates call
     `render_chip_items(chips, ROOT)` inside their list): one call for a dispatch page's
     ten-odd chips or an index's thousand, where a template loop calling render_chip paid the

@@ -69,11 +69,6 @@ class Dispatch:
         """Path from the site root."""
         return f"depeches/{self.slug}.html"
 
-    @property
-    def sort_key(self) -> tuple[str, str, str]:
-        """Oldest first; undated sort before every date."""
-        return record_order(self.record)
-
 
 @dataclass
 class EntityPage:
@@ -180,7 +175,8 @@ def removal_pairs(record: Record) -> Iterator[tuple[str, str]]:
 def removal_counts(site: Site) -> Counter[tuple[str, str]]:
     """Passages removed, by (rule, source), over the whole archive (the rules page)."""
     if site.removals is None:
-        site.removals = Counter(chain.from_iterable(removal_pairs(d.record) for d in site.dispatches))
+        pairs = chain.from_iterable(removal_pairs(d.record) for d in site.dispatches)
+        site.removals = Counter(pairs)
     return site.removals
 
 
