@@ -59,7 +59,7 @@ class DispatchGenerator:
         outcome = self.build.outcome
         logger.info(
             "Dispatches: %d read (%d from cache), %d failed, %d tagged (the model read %d "
-            "blocks, %d more from cache), in %.2f s",
+            "sentences, %d more from cache), in %.2f s",
             len(outcome.records),
             outcome.cache_hits,
             len(outcome.failures),

@@ -13,7 +13,7 @@ import sqlite3
 import sys
 import time
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -79,8 +79,8 @@ class Outcome:
     failures: list[Failure] = field(default_factory=list)
     cache_hits: int = 0
     tagged: int = 0
-    model_reused: int = 0  # blocks whose model findings the cache gave back (a new gazetteer)
-    model_read: int = 0  # blocks the model read
+    model_reused: int = 0  # sentences whose model findings the cache gave back (a new gazetteer)
+    model_read: int = 0  # sentences the model read
     timings: dict[str, float] = field(default_factory=dict)
     # stage -> (start, end) on time.perf_counter(), the system's monotonic clock on Linux:
     # `invoke bench` matches them with the memory it samples from outside
@@ -341,8 +341,8 @@ def retag_message(previous: str, current: str, outcome: Outcome) -> str:
     return (
         f"Tagging: {what} since the last build, so {outcome.tagged} of "
         f"{len(outcome.records)} dispatches were tagged again; the model's findings were "
-        f"taken back from the cache for {outcome.model_reused} blocks of text, and the model "
-        f"read {outcome.model_read} blocks"
+        f"taken back from the cache for {outcome.model_reused} sentences, and the model "
+        f"read {outcome.model_read}"
     )
 
 
@@ -362,8 +362,10 @@ def _tag_batch(pending: Sequence[tuple[str, Record]], tagger: Tagger, cache: Cac
     fresh = []
     for (key, record), result in zip(pending, results, strict=True):
         tags = {
-            "mentions": [asdict(m) for m in result.mentions],
-            "discovered": [asdict(d) for d in result.discovered],
+            # vars(), not asdict(): the fields are plain values, and asdict's deep copy took
+            # 5.6 s of a cold build of 10,000 dispatches, in the build process alone
+            "mentions": [dict(vars(m)) for m in result.mentions],
+            "discovered": [dict(vars(d)) for d in result.discovered],
         }
         record["mentions"] = record_mentions(tags["mentions"])
         record["discovered"] = tags["discovered"]

@@ -60,7 +60,7 @@ class Tagger:
 
     @property
     def model_reads(self) -> tuple[int, int]:
-        """Blocks whose model findings the store gave back, and blocks the model read, since
+        """Sentences whose model findings the store gave back, and sentences the model read, since
         the store was set (none without a model)."""
         return 0, 0
 
