@@ -99,3 +99,41 @@ def test_a_changed_gazetteer_is_said_with_what_it_cost(
     assert process([folder / path.name], folder, back, cache).tagged == 1
     assert "tagged again" not in caplog.text
     cache.close()
+
+
+def test_a_cold_read_loads_the_model_beside_the_reading_workers(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A large batch read for a tagger that never tagged this archive loads its model in a
+    thread while the workers read (once, before tagging); a rebuild whose tagger is the one
+    that tagged the archive loads nothing ahead."""
+    import threading
+
+    from sitecheck import ROOT
+
+    import dispatch_archive.pipeline as pipeline
+    from entity_tags.gazetteer import load_gazetteer
+    from entity_tags.tagger import Tagger
+
+    monkeypatch.setattr(pipeline, "PARALLEL_READ_THRESHOLD", 4)
+    folder = tmp_path / "dispatches"
+    folder.mkdir()
+    for path in sorted((ROOT / "content" / "dispatches").glob("*.txt"))[:8]:
+        shutil.copy(path, folder / path.name)
+    gazetteer = load_gazetteer(ROOT / "content" / "gazetteer")
+    calls: list[str] = []
+
+    class Preloading(Tagger):
+        def preload(self) -> None:
+            calls.append(threading.current_thread().name)
+
+    cache = Cache(tmp_path / "cache.sqlite")
+    outcome = pipeline.process(pipeline.discover(folder), folder, Preloading(gazetteer), cache,
+                               workers=2)
+    assert outcome.tagged == 8 and calls == ["model-preload"]
+    (folder / path.name).write_text("Un titre\n\nUn paragraphe nouveau.\n", encoding="utf-8")
+    for other in sorted(folder.glob("*.txt"))[:5]:
+        other.write_text(other.read_text(encoding="utf-8") + "\nUn ajout.\n", encoding="utf-8")
+    pipeline.process(pipeline.discover(folder), folder, Preloading(gazetteer), cache, workers=2)
+    assert calls == ["model-preload"]  # the archive's tagger: nothing loaded ahead
+    cache.close()

@@ -2783,6 +2783,14 @@ class DiscoveryTagger(Tagger):
             f"{self.model_name}-{_package_version(self.model_name)}"
         )
 
+    def preload(self) -> None:
+        """Load the model now (pipeline._preload runs this in a thread while a large batch
+        of dispatches is read); a failure is left for the tagging stage to meet and say."""
+        try:
+            _ = self.nlp
+        except Exception:  # noqa: BLE001 - the tagging stage loads it again and reports why
+            logger.debug("Preloading %s failed", self.model_name, exc_info=True)
+
     @property
     def nlp(self) -> Any:
         """The spaCy pipeline with only its tokenizer and ner, loaded once."""
