@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import pytest
 from bs4 import BeautifulSoup
+from markupsafe import Markup
 
 from dispatch_archive.render import render_card
 
@@ -83,3 +85,17 @@ def test_a_chip_list_is_the_chips_render_chip_writes() -> None:
     html = str(render_chip_items(chips, "../", True))
     assert "<script>" not in html and "<blancs>" not in html and "<7>" not in html
     assert str(render_chip_items([], "../")) == ""
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["Bachar al-Assad", "", "<script>alert('x')</script> & \"q\"", "« L'OSDH » &amp; <b>",
+     "\u2028\x00é", Markup("<em>déjà sûr</em>"), 42, 3.5, None],
+)
+def test_the_helpers_escape_as_markupsafe_does(value: object) -> None:
+    from markupsafe import escape
+
+    from dispatch_archive.render import esc
+
+    assert esc(value) == str(escape(value))
+    assert type(esc(value)) is str

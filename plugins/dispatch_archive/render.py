@@ -14,6 +14,21 @@ from markupsafe import Markup, escape
 
 from .pages import PageJob, root_of
 
+try:  # markupsafe's C escaping, without the Markup object escape() makes of each value
+    from markupsafe._speedups import _escape_inner
+except ImportError:  # pragma: no cover - markupsafe without its C extension
+    from markupsafe._native import _escape_inner
+
+
+def esc(value: Any) -> str:
+    """str(escape(value)), at a fifth of its cost for a str: the page helpers below escape
+    about 1.3 million values in a build of 10,000 dispatches, and escape() spent 1.2 µs on
+    each making a Markup object that was at once turned back into a str (tested to give
+    the same text as escape() for hostile strings, Markup, numbers)."""
+    if type(value) is str:
+        return _escape_inner(value)
+    return str(escape(value))
+
 
 class DedentingLoader(jinja2.FileSystemLoader):
     """Templates as written, without the indentation of their lines.
@@ -67,9 +82,9 @@ def render_segments(segs: Iterable[Mapping[str, Any]], root: str) -> Markup:
     written here because a dispatch page has dozens of mentions and the template engine's
     attribute look-ups and escapes were a fifth of the rendering. Every value is escaped."""
     out: list[str] = []
-    r = escape(root)
+    r = esc(root)
     for s in segs:
-        text = escape(s["text"])
+        text = esc(s["text"])
         if "group" in s:
             # The title says the canonical name when the text says it otherwise, and that
             # the model found it; places carry a class of their own (actors: the default
@@ -77,9 +92,9 @@ def render_segments(segs: Iterable[Mapping[str, Any]], root: str) -> Markup:
             model = " (repéré par le modèle)" if s["via"] == "modele" else ""
             kind = " mention-lieu" if s["group"] == "lieu" else ""
             same = not model and s["name"] == s["text"]
-            title = "" if same else f' title="{escape(s["name"])}{model}"'
+            title = "" if same else f' title="{esc(s["name"])}{model}"'
             if "url" in s:  # the entity's first mention on the page: a link
-                href = f"{r}{escape(s['url'])}"
+                href = f"{r}{esc(s['url'])}"
                 out.append(f'<a class="mention{kind}" href="{href}"{title}>{text}</a>')
             else:
                 out.append(f'<span class="mention{kind}"{title}>{text}</span>')
@@ -114,15 +129,15 @@ class CardRenderer:
         if hit is None or hit[0] is not d:
             hit = (d, card_parts(d, chips))
             self.cache[key] = hit
-        return Markup(str(escape(root)).join(hit[1]))
+        return Markup(esc(root).join(hit[1]))
 
 
 def render_chip(c: Mapping[str, Any], root: str, show_count: bool = False) -> Markup:
     """A link to an entity (templates call `render_chip(c, ROOT)`, as cards do), with its count
     when asked. Every value is escaped."""
     before, after = chip_parts(c)
-    count = f' <span class="count">{escape(c["count"])}</span>' if show_count else ""
-    return Markup(f"{before}{escape(root)}{after}{count}</a>")
+    count = f' <span class="count">{esc(c["count"])}</span>' if show_count else ""
+    return Markup(f"{before}{esc(root)}{after}{count}</a>")
 
 
 def render_chip_items(chips: Iterable[Mapping[str, Any]], root: str,
@@ -131,11 +146,11 @@ def render_chip_items(chips: Iterable[Mapping[str, Any]], root: str,
     `render_chip_items(chips, ROOT)` inside their list): one call for a dispatch page's
     ten-odd chips or an index's thousand, where a template loop calling render_chip paid the
     template engine's call at each. Every value is escaped."""
-    r = str(escape(root))
+    r = esc(root)
     out = []
     for c in chips:
         before, after = chip_parts(c)
-        count = f' <span class="count">{escape(c["count"])}</span>' if show_count else ""
+        count = f' <span class="count">{esc(c["count"])}</span>' if show_count else ""
         out.append(f"<li>{before}{r}{after}{count}</a></li>")
     return Markup("".join(out))
 
@@ -148,30 +163,30 @@ def chip_parts(c: Mapping[str, Any]) -> tuple[str, str]:
     kind = " chip-lieu" if c["group"] == "lieu" else ""
     unverified = "" if c["verified"] else " chip-unverified"
     return (f'<a class="chip{kind}{unverified}" href="',
-            f'{escape(c["url"])}">{escape(c["name"])}')
+            f'{esc(c["url"])}">{esc(c["name"])}')
 
 
 def render_card(d: Mapping[str, Any], root: str, chips: bool = True) -> Markup:
     """A dispatch card: its title as a link, date and source, lead and, with chips, the
     places and actors it shows (« +N » for the others)."""
-    return Markup(str(escape(root)).join(card_parts(d, chips)))
+    return Markup(esc(root).join(card_parts(d, chips)))
 
 
 def card_parts(d: Mapping[str, Any], chips: bool = True) -> tuple[str, ...]:
     """A card's markup cut where the root goes (before each link's address): the card is
     root.join(parts), root escaped. Every value is escaped."""
     if d["date"]:
-        when = f'<time datetime="{escape(d["date"])}">{escape(d["date_label"])}</time>'
+        when = f'<time datetime="{esc(d["date"])}">{esc(d["date_label"])}</time>'
     else:
         when = '<span class="undated">non datée</span>'
-    source = f" · {escape(d['source'])}" if d["source"] else ""
+    source = f" · {esc(d['source'])}" if d["source"] else ""
     # No class or line break a stylesheet can do without (.card h3, .card .meta, .card p):
     # at 100,000 dispatches a card is written about 1.2 million times, 45 bytes 54 MB.
     parts = ['<article class="card"><h3><a href="']
     cur = [
-        f'{escape(d["url"])}">{escape(d["title"])}</a></h3>',
+        f'{esc(d["url"])}">{esc(d["title"])}</a></h3>',
         f'<p class="meta">{when}{source}</p>',
-        f'<p>{escape(d["lead"])}</p>',
+        f'<p>{esc(d["lead"])}</p>',
     ]
     if chips and (d["places"] or d["actors"]):
         cur.append('<ul class="chips" aria-label="Entités citées">')
@@ -199,17 +214,17 @@ def report_rows(inputs: Iterable[Mapping[str, Any]]) -> Markup:
     rows: list[str] = []
     for x in inputs:
         if x["status"] == "erreur":
-            detail = str(escape(x["reason"]))
+            detail = esc(x["reason"])
         else:
-            detail = f'<a href="{escape(x["url"])}">{escape(x["title"])}</a>'
+            detail = f'<a href="{esc(x["url"])}">{esc(x["title"])}</a>'
             if x["same_as"]:
-                detail += " — même contenu que " + ", ".join(str(escape(t)) for t in x["same_as"])
+                detail += " — même contenu que " + ", ".join(esc(t) for t in x["same_as"])
             if x["rules"]:
                 detail += " — règles&nbsp;: " + ", ".join(
-                    f"{escape(k)} ×{escape(v)}" for k, v in x["rules"].items())
-            detail += "".join(f" — {escape(w)}" for w in x["warnings"])
-        rows.append(f'<tr class="status-{escape(x["status"])}">\n'
-                    f'<td><code>{escape(x["path"])}</code></td>\n'
+                    f"{esc(k)} ×{esc(v)}" for k, v in x["rules"].items())
+            detail += "".join(f" — {esc(w)}" for w in x["warnings"])
+        rows.append(f'<tr class="status-{esc(x["status"])}">\n'
+                    f'<td><code>{esc(x["path"])}</code></td>\n'
                     f'<td>{REPORT_STATUS[x["status"]]}</td>\n<td>{detail}</td>\n</tr>')
     return Markup("\n".join(rows))
 
