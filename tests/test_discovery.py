@@ -680,10 +680,12 @@ def test_the_model_reads_only_blocks_that_may_name_something_new(block: str, exp
     [
         ("M. Bachar al-Assad a parlé. Les rebelles ont fui à Idleb !",
          ["M. Bachar al-Assad a parlé.", "Les rebelles ont fui à Idleb !"]),
-        ("Il est né en 63 av. J.-C. Dupont l'a écrit.", ["Il est né en 63 av. J.-C. Dupont l'a écrit."]),
+        ("Il est né en 63 av. J.-C. Dupont l'a écrit.",
+         ["Il est né en 63 av. J.-C. Dupont l'a écrit."]),
         ("« Nous votons pour la sécurité. Regardez Deraa », dit-il. Puis il part.",
          ["« Nous votons pour la sécurité. Regardez Deraa », dit-il.", "Puis il part."]),
-        ("Selon l'OSDH, 12 morts.  2015 fut pire… Fin", ["Selon l'OSDH, 12 morts.", "2015 fut pire…", "Fin"]),
+        ("Selon l'OSDH, 12 morts.  2015 fut pire… Fin",
+         ["Selon l'OSDH, 12 morts.", "2015 fut pire…", "Fin"]),
         ("Le Dr. Nabil et le U.S. Army. rien", ["Le Dr. Nabil et le U.S. Army. rien"]),
         ("", [""]),
     ],
@@ -701,7 +703,9 @@ def test_the_model_reads_only_the_sentences_that_may_name_something_new() -> Non
              "Les combats se poursuivent à Damas. Le village de Kafr Batna brûle.")
     covered = [(m.start, m.end) for m in MATCHER.find(block)]
     pieces = _unread_pieces(block, covered)
-    assert [text for _, text in pieces] == ["Zabadani est encerclée.", "Le village de Kafr Batna brûle."]
+    assert [text for _, text in pieces] == [
+        "Zabadani est encerclée.", "Le village de Kafr Batna brûle.",
+    ]
     assert all(block[offset:offset + len(text)] == text for offset, text in pieces)
     known = "Selon l'ONU, des frappes ont visé Idleb. Les combats se poursuivent à Damas."
     assert _unread_pieces(known, [(m.start, m.end) for m in MATCHER.find(known)]) == []
