@@ -15,7 +15,7 @@ from entity_tags.normalize import fold
 
 from .citations import citation_parts
 from .connections import Connection, connections
-from .exports import bulk_names, data_file
+from .exports import bulk_names, data_file, gzipped
 from .figures import FigureCache, Figures
 from .periods import UNDATED_KEY, Period, Periods, Year, entity_periods
 from .pipeline import RecordMention, record_mentions
@@ -639,6 +639,7 @@ def _data_page(site: Site, ds: DispatchSettings) -> PageJob:
             "total": len(site.dispatches),
             "bulk": bulk_names(len(site.dispatches), ds.gzip_exports_from),
             "report_data": data_file("rapport.json", len(site.dispatches), ds.gzip_exports_from),
+            "gzipped": gzipped(len(site.dispatches), ds.gzip_exports_from),
             "actors": groups["acteur"],
             "places": groups["lieu"],
             "meta": {

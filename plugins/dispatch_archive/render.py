@@ -135,9 +135,7 @@ class CardRenderer:
 def render_chip(c: Mapping[str, Any], root: str, show_count: bool = False) -> Markup:
     """A link to an entity (templates call `render_chip(c, ROOT)`, as cards do), with its count
     when asked. Every value is escaped."""
-    before, after = chip_parts(c)
-    count = f' <span class="count">{esc(c["count"])}</span>' if show_count else ""
-    return Markup(f"{before}{esc(root)}{after}{count}</a>")
+    return Markup(_chip(c, esc(root), show_count))
 
 
 def render_chip_items(chips: Iterable[Mapping[str, Any]], root: str,
@@ -147,12 +145,14 @@ def render_chip_items(chips: Iterable[Mapping[str, Any]], root: str,
     ten-odd chips or an index's thousand, where a template loop calling render_chip paid the
     template engine's call at each. Every value is escaped."""
     r = esc(root)
-    out = []
-    for c in chips:
-        before, after = chip_parts(c)
-        count = f' <span class="count">{esc(c["count"])}</span>' if show_count else ""
-        out.append(f"<li>{before}{r}{after}{count}</a></li>")
-    return Markup("".join(out))
+    return Markup("".join(f"<li>{_chip(c, r, show_count)}</li>" for c in chips))
+
+
+def _chip(c: Mapping[str, Any], root: str, show_count: bool) -> str:
+    """A chip's whole link, root already escaped, with its count when asked."""
+    before, after = chip_parts(c)
+    count = f' <span class="count">{esc(c["count"])}</span>' if show_count else ""
+    return f"{before}{root}{after}{count}</a>"
 
 
 def chip_parts(c: Mapping[str, Any]) -> tuple[str, str]:
