@@ -175,18 +175,6 @@ def _heads(words: Sequence[str]) -> frozenset[str]:
     return frozenset(_WORD.findall(w.lower())[0] for w in words)
 
 
-class _Lazy:
-    """A value computed on its first call, then kept."""
-
-    def __init__(self, make: Any) -> None:
-        self._make, self._value, self._made = make, None, False
-
-    def __call__(self) -> Any:
-        if not self._made:
-            self._value, self._made = self._make(), True
-        return self._value
-
-
 class _Gated:
     """A pattern that scans a block only when the block holds one of the words every match
     holds (heads, lowercase): most blocks name no court, ministry or kin, and an
@@ -2099,7 +2087,8 @@ def _kin_names(state: _Dispatch) -> None:
     everyone = [(b, *p) for b in range(len(state.blocks)) for p in _people_spans(state, b)]
     if not everyone:
         return
-    whole = _Lazy(lambda: fold(" ".join(state.blocks)))  # only for kin named after someone
+    # the folded dispatch, made on first use: only for kin named after someone
+    whole = lru_cache(maxsize=None)(lambda: fold(" ".join(state.blocks)))
     for block, text in enumerate(state.blocks):
         people = [p[1:] for p in everyone if p[0] == block]
         for m in _KIN_NAME.finditer(text):
