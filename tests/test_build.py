@@ -114,7 +114,7 @@ def test_entity_page_lists_its_dispatches_and_co_mentions(site: Path) -> None:
     assert len(cards) >= 3
     dates = [t["datetime"] for t in soup.select(".entity-dispatches .card time")]
     assert dates == sorted(dates, reverse=True)  # newest first
-    assert soup.select("aside .chip")
+    assert soup.select("aside .chip, aside .chips a")
 
 
 def test_report_counts_add_up(site: Path) -> None:

@@ -89,7 +89,7 @@ def test_jsonl_has_one_record_per_dispatch_page_with_what_the_page_shows(site: P
         assert body == r["paragraphs"]
         removed = [q.get_text() for q in page.select("details.removed q")]
         assert removed == [x["text"] for x in r["removed"]]
-        chips = [c.get_text(strip=True) for c in page.select(".dispatch-entities .chip")]
+        chips = [c.get_text(strip=True) for c in page.select(".dispatch-entities .chips a")]
         assert chips == [e["name"] for e in r["actors"]] + [e["name"] for e in r["places"]]
         assert page.select_one(".provenance .hash").get_text() == r["sha256"]
         assert page.select_one(".citation").get_text() == r["citation"]

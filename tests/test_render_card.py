@@ -36,14 +36,14 @@ def test_a_card_escapes_every_value_and_links_relative_to_its_page() -> None:
     (article,) = soup.find_all("article", class_="card")
     assert article.select_one(".card h3 a")["href"] == "../depeches/alep.html"
     assert article.select_one(".card h3 a").get_text() == HOSTILE
-    assert article.select_one(".card .meta time")["datetime"] == "2016-12-13"
-    assert article.select_one(".card .meta").get_text() == "13 décembre 2016 · AFP <b>"
-    assert article.select_one(".card h3 + .meta + p").get_text() == "Les forces <i>gouvernementales</i> …"
-    chips = article.select(".chips a.chip")
+    assert article.select_one(".card h3 + p time")["datetime"] == "2016-12-13"
+    assert article.select_one(".card h3 + p").get_text() == "13 décembre 2016 · AFP <b>"
+    assert article.select_one(".card h3 + p + p").get_text() == "Les forces <i>gouvernementales</i> …"
+    chips = article.select(".chips a")
     assert [(a.get_text(), a["href"]) for a in chips] == [
         ("Alep", "../lieux/alep.html"), ("Casques <blancs>", "../acteurs/casques-blancs.html")]
-    assert chips[0]["class"] == ["chip", "chip-lieu"]
-    assert chips[1]["class"] == ["chip", "chip-unverified"]  # an actor: the chip's own style
+    assert chips[0]["class"] == ["chip-lieu"]  # the list styles its links as chips
+    assert chips[1]["class"] == ["chip-unverified"]  # an actor: the chip's own style
     assert article.select_one(".chips-more").get_text() == "+3"
 
 
@@ -51,7 +51,7 @@ def test_without_chips_or_date_or_source() -> None:
     soup = BeautifulSoup(str(render_card(card(date=None, source=None), "", chips=False)),
                          "html.parser")
     assert not soup.select(".chips")
-    assert soup.select_one(".card .meta").get_text() == "non datée"
+    assert soup.select_one(".card h3 + p").get_text() == "non datée"
     assert soup.select_one(".card h3 a")["href"] == "depeches/alep.html"
     bare = card(places=[], actors=[], more=0)
     assert not BeautifulSoup(str(render_card(bare, "")), "html.parser").select(".chips")
@@ -80,7 +80,9 @@ def test_a_chip_list_is_the_chips_render_chip_writes() -> None:
     ]
     for root in ("", "../", '"<x>/'):
         for show in (False, True):
+            # the same link, without the class "chip": the list styles its links as chips
             expected = "".join(f"<li>{render_chip(c, root, show)}</li>" for c in chips)
+            expected = expected.replace('class="chip ', 'class="')
             assert str(render_chip_items(chips, root, show)) == expected
     html = str(render_chip_items(chips, "../", True))
     assert "<script>" not in html and "<blancs>" not in html and "<7>" not in html
@@ -99,3 +101,21 @@ def test_the_helpers_escape_as_markupsafe_does(value: object) -> None:
 
     assert esc(value) == str(escape(value))
     assert type(esc(value)) is str
+
+
+def test_pages_write_apostrophes_as_they_are_and_every_value_stays_escaped() -> None:
+    from dispatch_archive.render import render_segments, unquote_apostrophes
+
+    seg = {"text": "l'armée \"x\" & <b>", "group": "lieu", "name": "L'Armée \"syrienne\" <i>",
+           "via": "gazetteer", "url": "lieux/x'y.html"}
+    repeated = {k: v for k, v in seg.items() if k != "url"}  # a later mention: no link
+    html = unquote_apostrophes(str(render_segments([seg, {"text": " puis "}, repeated], "../")))
+    assert "&#39;" not in html and "<b>" not in html and "<i>" not in html
+    assert html.count("'") == 5  # address, title and text of the link; title and text of the span
+    link, span = BeautifulSoup(html, "html.parser").find_all(["a", "span"])
+    assert link["href"] == "../lieux/x'y.html" and link["class"] == ["lieu"]
+    for mention in (link, span):
+        assert mention.get_text() == seg["text"] and mention["title"] == seg["name"]
+    # the five characters « &#39; » written in a dispatch stay those characters
+    literal = unquote_apostrophes(str(render_segments([{"text": "&#39;"}], "")))
+    assert BeautifulSoup(literal, "html.parser").get_text() == "&#39;"

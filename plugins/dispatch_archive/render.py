@@ -87,17 +87,19 @@ def render_segments(segs: Iterable[Mapping[str, Any]], root: str) -> Markup:
         text = esc(s["text"])
         if "group" in s:
             # The title says the canonical name when the text says it otherwise, and that
-            # the model found it; places carry a class of their own (actors: the default
-            # style). At 100,000 dispatches, 40 bytes a mention are 80 MB of output.
+            # the model found it. A dispatch's body holds no other link or span, so the
+            # stylesheet finds mentions by where they are (.dispatch-body a, span); places
+            # carry a class of their own. At 100,000 dispatches, 16 bytes a mention are
+            # 30 MB of output.
             model = " (repéré par le modèle)" if s["via"] == "modele" else ""
-            kind = " mention-lieu" if s["group"] == "lieu" else ""
+            kind = ' class="lieu"' if s["group"] == "lieu" else ""
             same = not model and s["name"] == s["text"]
             title = "" if same else f' title="{esc(s["name"])}{model}"'
             if "url" in s:  # the entity's first mention on the page: a link
                 href = f"{r}{esc(s['url'])}"
-                out.append(f'<a class="mention{kind}" href="{href}"{title}>{text}</a>')
+                out.append(f'<a{kind} href="{href}"{title}>{text}</a>')
             else:
-                out.append(f'<span class="mention{kind}"{title}>{text}</span>')
+                out.append(f'<span{kind}{title}>{text}</span>')
         else:
             out.append(text)
     return Markup("".join(out))
@@ -145,25 +147,33 @@ def render_chip_items(chips: Iterable[Mapping[str, Any]], root: str,
     ten-odd chips or an index's thousand, where a template loop calling render_chip paid the
     template engine's call at each. Every value is escaped."""
     r = esc(root)
-    return Markup("".join(f"<li>{_chip(c, r, show_count)}</li>" for c in chips))
+    return Markup("".join(f"<li>{_chip(c, r, show_count, listed=True)}</li>" for c in chips))
 
 
-def _chip(c: Mapping[str, Any], root: str, show_count: bool) -> str:
-    """A chip's whole link, root already escaped, with its count when asked."""
-    before, after = chip_parts(c)
+def _chip(c: Mapping[str, Any], root: str, show_count: bool, listed: bool = False) -> str:
+    """A chip's whole link, root already escaped, with its count when asked (listed: inside
+    a <ul class="chips">, see chip_parts)."""
+    before, after = chip_parts(c, listed)
     count = f' <span class="count">{esc(c["count"])}</span>' if show_count else ""
     return f"{before}{root}{after}{count}</a>"
 
 
-def chip_parts(c: Mapping[str, Any]) -> tuple[str, str]:
+def chip_parts(c: Mapping[str, Any], listed: bool = False) -> tuple[str, str]:
     """A chip's opening tag up to where the root goes, and its address and name after it
-    (the closing </a> is the caller's, after an optional count). Every value is escaped."""
-    # Places carry a class of their own, actors have the chip's default style (as mentions
-    # do): a chip is written some 1.5 million times at 100,000 dispatches.
-    kind = " chip-lieu" if c["group"] == "lieu" else ""
-    unverified = "" if c["verified"] else " chip-unverified"
-    return (f'<a class="chip{kind}{unverified}" href="',
-            f'{esc(c["url"])}">{esc(c["name"])}')
+    (the closing </a> is the caller's, after an optional count). Every value is escaped.
+
+    listed: the chip is a link of a <ul class="chips">, which the stylesheet styles as chips
+    (.chips a), so it carries no class "chip" of its own: a chip is written some 1.5 million
+    times at 100,000 dispatches. Places carry a class of their own, actors have the chip's
+    default style (as mentions do)."""
+    classes = ["" if listed else "chip"]
+    if c["group"] == "lieu":
+        classes.append("chip-lieu")
+    if not c["verified"]:
+        classes.append("chip-unverified")
+    names = " ".join(x for x in classes if x)
+    opening = f'<a class="{names}" href="' if names else '<a href="'
+    return (opening, f'{esc(c["url"])}">{esc(c["name"])}')
 
 
 def render_card(d: Mapping[str, Any], root: str, chips: bool = True) -> Markup:
@@ -180,18 +190,19 @@ def card_parts(d: Mapping[str, Any], chips: bool = True) -> tuple[str, ...]:
     else:
         when = '<span class="undated">non datée</span>'
     source = f" · {esc(d['source'])}" if d["source"] else ""
-    # No class or line break a stylesheet can do without (.card h3, .card .meta, .card p):
-    # at 100,000 dispatches a card is written about 1.2 million times, 45 bytes 54 MB.
+    # No class or line break a stylesheet can do without (.card h3, .card h3 + p for the date
+    # and source, .card p, .chips a): at 100,000 dispatches a card is written about 1.2
+    # million times, 45 bytes 54 MB.
     parts = ['<article class="card"><h3><a href="']
     cur = [
         f'{esc(d["url"])}">{esc(d["title"])}</a></h3>',
-        f'<p class="meta">{when}{source}</p>',
+        f'<p>{when}{source}</p>',
         f'<p>{esc(d["lead"])}</p>',
     ]
     if chips and (d["places"] or d["actors"]):
         cur.append('<ul class="chips" aria-label="Entités citées">')
         for c in (*d["places"], *d["actors"]):
-            before, after = chip_parts(c)
+            before, after = chip_parts(c, listed=True)
             parts.append("".join(cur) + "<li>" + before)
             cur = [after, "</a></li>"]
         if d["more"]:
@@ -233,7 +244,16 @@ def render_job(env: jinja2.Environment, job: PageJob) -> bytes:
     """Render one page; ROOT is the relative way back to the site root."""
     template = env.get_template(job.template)
     html = template.render(job.context, ROOT=root_of(job.path), page_path=job.path)
-    return html.encode("utf-8")
+    return unquote_apostrophes(html).encode("utf-8")
+
+
+def unquote_apostrophes(html: str) -> str:
+    """The page with its escaped apostrophes (&#39;, as markupsafe writes them) written as
+    they are: every attribute of our templates and helpers is quoted with ", where an
+    apostrophe needs no escape, and so is text (French text holds many: « l'armée »). The
+    exact sequence &#39; never comes from an escaped « & » (that is &amp;), and script
+    elements hold JSON, whose apostrophes are \u0027. 1.5 MB of 277 at 10,000 dispatches."""
+    return html.replace("&#39;", "'")
 
 
 def write_if_changed(out_dir: Path, rel_path: str, data: bytes) -> bool:
