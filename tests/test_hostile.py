@@ -112,6 +112,23 @@ def test_refusals_are_listed_in_the_html_report_too(
             assert html.has_text(entry["reason"]), entry
 
 
+def test_the_report_shows_what_to_check_first(report: dict, built: Built) -> None:
+    from bs4 import BeautifulSoup
+
+    soup = BeautifulSoup((built.output / "rapport.html").read_text(encoding="utf-8"), "html.parser")
+    first, everything = soup.select("table.report")
+    assert first["aria-labelledby"] == "h-a-verifier" and everything["aria-labelledby"] == "h-tous"
+    flagged = [x for x in report["inputs"] if x["status"] != "ok" or x.get("warnings")]
+    order = {"erreur": 0, "doublon": 1, "ok": 2}
+    expected = [x["path"] for x in sorted(flagged, key=lambda x: (order[x["status"]], x["path"]))]
+    assert [row.code.get_text() for row in first.select("tbody tr")] == expected
+    statuses = [x["status"] for x in report["inputs"]]
+    assert "erreur" in statuses and "doublon" in statuses  # the corpus has both kinds
+    assert [row.code.get_text() for row in everything.select("tbody tr")] == [
+        x["path"] for x in report["inputs"]]
+    assert soup.select_one("#h-a-verifier").get_text() == f"À vérifier ({len(expected)})"
+
+
 def test_the_rest_of_the_archive_is_built(by_path: dict, pages: dict[str, PageScan]) -> None:
     for name in NORMAL:
         if name.endswith(".json"):

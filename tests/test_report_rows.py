@@ -67,3 +67,14 @@ def test_rows_escape_every_value() -> None:
 def test_no_inputs_no_rows() -> None:
     assert str(report_rows([])) == ""
     assert isinstance(report_rows([]), Markup)
+
+
+def test_what_to_check_first_refused_then_duplicates_then_warnings() -> None:
+    from dispatch_archive.build import needs_attention
+
+    warned = {"path": "0.txt", "status": "ok", "url": "depeches/0.html", "title": "Z", "same_as": [],
+              "rules": {}, "warnings": ["encodage détecté : cp1252"]}
+    quiet = {**warned, "path": "1.txt", "warnings": []}
+    inputs = [*INPUTS, warned, quiet]
+    assert [x["path"] for x in needs_attention(inputs)] == ["c.pdf.txt", "b<&>.txt", "0.txt"]
+    assert needs_attention([INPUTS[0], quiet]) == []  # nothing to check: the page says so

@@ -13,7 +13,7 @@ import shutil
 import time
 import zlib
 from collections import Counter, defaultdict
-from collections.abc import Callable, Container, Iterator, Mapping
+from collections.abc import Callable, Container, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -331,7 +331,8 @@ class ArchiveBuild:
         inputs = ",\n".join(json.dumps(x, ensure_ascii=False, sort_keys=True) for x in report["inputs"])
         data = f'{{\n"counts": {data},\n"inputs": [\n{inputs}\n]\n}}\n'  # an input per line
         raw = compressed(data.encode("utf-8"), data_path.endswith(".gz"))
-        context = {"page_title": "Rapport de construction", "report": report, "data": data_path}
+        context = {"page_title": "Rapport de construction", "report": report, "data": data_path,
+                   "attention": needs_attention(report["inputs"])}
         job = PageJob("rapport.html", "report.html", context)
         rewritten = 0
         templates = [self.theme_path / "templates"]
@@ -346,6 +347,17 @@ class ArchiveBuild:
                 rewritten += write_if_changed(self.output_path, path, make())
             manifest[path] = key
         return rewritten
+
+
+ATTENTION_ORDER = {"erreur": 0, "doublon": 1, "ok": 2}
+
+
+def needs_attention(inputs: Iterable[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
+    """The inputs an editor should look at, shown first on rapport.html: refused files, then
+    duplicates, then published files with a warning, each group by path. In an archive of
+    100,000 files they would otherwise be rows among all the others."""
+    flagged = [x for x in inputs if x["status"] != "ok" or x.get("warnings")]
+    return sorted(flagged, key=lambda x: (ATTENTION_ORDER[x["status"]], x["path"]))
 
 
 def _search_entity(entity: Any) -> dict[str, Any]:
