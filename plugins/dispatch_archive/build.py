@@ -23,7 +23,7 @@ from entity_tags.gazetteer import Gazetteer, load_gazetteer
 from entity_tags.tagger import Tagger
 
 from . import memory
-from .exports import compressed, data_file, extra_jobs
+from .exports import compressed, extra_jobs, report_data_file
 from .feeds import SUMMARY_CHARS, atom_feed
 from .pages import GROUP_TITLES, PageJob, build_jobs
 from .pipeline import Cache, Outcome, discover, process
@@ -316,8 +316,7 @@ class ArchiveBuild:
     def _report_data_path(self) -> str:
         """rapport.json, or rapport.json.gz for an archive whose data files are compressed."""
         assert self.site is not None
-        return data_file("rapport.json", len(self.site.dispatches),
-                         self.prepared.dispatch.gzip_exports_from)
+        return report_data_file(self.site, self.prepared.dispatch.gzip_exports_from)
 
     def _write_report(self, old_manifest: Mapping[str, str], previous_dir: Path, salt: str,
                       manifest: dict[str, str], data_path: str) -> int:

@@ -221,6 +221,18 @@ def data_file(path: str, count: int, gzip_from: int) -> str:
     return path + ".gz" if gzipped(count, gzip_from) else path
 
 
+def entity_data_file(site: Site, page: EntityPage, gzip_from: int) -> str:
+    """The name an entity's JSON record is written under (see data_file): the entity's job,
+    donnees/entites.json and the entity's page all name it."""
+    return data_file(page.data_path, len(site.dispatches), gzip_from)
+
+
+def report_data_file(site: Site, gzip_from: int) -> str:
+    """The name the build report's data is written under (see data_file): rapport.json, or
+    rapport.json.gz in a large archive."""
+    return data_file("rapport.json", len(site.dispatches), gzip_from)
+
+
 def compressed(data: bytes, gz: bool) -> bytes:
     """data, or data gzip-compressed with no time or file name in the header (same bytes for
     the same data)."""
@@ -263,7 +275,7 @@ def export_jobs(site: Site, siteurl: str, sitename: str, es: EntitySettings,
                 "group": page.entity.group,
                 "kind": page.entity.kind,
                 "dispatch_count": len(page.dispatches),
-                "json": data_file(page.data_path, len(site.dispatches), gzip_from),
+                "json": entity_data_file(site, page, gzip_from),
             }
             for slug, page in sorted(site.entities.items())
         ]
@@ -271,7 +283,7 @@ def export_jobs(site: Site, siteurl: str, sitename: str, es: EntitySettings,
 
     yield names["depeches.jsonl"], table
     for slug, page in sorted(site.entities.items()):
-        yield entity(data_file(page.data_path, len(site.dispatches), gzip_from), slug)
+        yield entity(entity_data_file(site, page, gzip_from), slug)
     yield "donnees/entites.json", summary
 
 

@@ -15,7 +15,7 @@ from entity_tags.normalize import fold
 
 from .citations import citation_parts
 from .connections import Connection, connections
-from .exports import bulk_names, data_file, gzipped
+from .exports import bulk_names, entity_data_file, gzipped, report_data_file
 from .figures import FigureCache, Figures
 from .periods import UNDATED_KEY, Period, Periods, Year, entity_periods
 from .pipeline import RecordMention, record_mentions
@@ -375,7 +375,7 @@ def _entity_main(
             "map": place_map,
             "neighbours": [dict(link_chip(n.page), km=n.km) for n in near] if place_map else [],
             "feed": f"feeds/{GROUP_DIRS[group]}/{e.slug}.atom.xml",
-            "data": data_file(page.data_path, len(site.dispatches), ds.gzip_exports_from),
+            "data": entity_data_file(site, page, ds.gzip_exports_from),
             "dispatches": [card(site, i) for i in newest],
             "periods": _period_index(periods) if periods is not None else [],
             "meta": {"type": "website", "description": _entity_description(page, dates)},
@@ -638,7 +638,7 @@ def _data_page(site: Site, ds: DispatchSettings) -> PageJob:
             "page_title": "Données",
             "total": len(site.dispatches),
             "bulk": bulk_names(len(site.dispatches), ds.gzip_exports_from),
-            "report_data": data_file("rapport.json", len(site.dispatches), ds.gzip_exports_from),
+            "report_data": report_data_file(site, ds.gzip_exports_from),
             "gzipped": gzipped(len(site.dispatches), ds.gzip_exports_from),
             "actors": groups["acteur"],
             "places": groups["lieu"],
