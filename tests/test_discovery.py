@@ -691,9 +691,9 @@ def test_the_model_reads_only_blocks_that_may_name_something_new(block: str, exp
     ],
 )
 def test_a_block_is_cut_into_sentences_at_their_ends_only(block: str, sentences: list[str]) -> None:
-    from entity_tags.discovery import _sentences
+    from entity_tags.discovery import sentence_spans
 
-    assert [block[s:e] for s, e in _sentences(block)] == sentences
+    assert [block[s:e] for s, e in sentence_spans(block)] == sentences
 
 
 def test_the_model_reads_only_the_sentences_that_may_name_something_new() -> None:

@@ -142,3 +142,16 @@ def test_verified_entities_are_not_listed() -> None:
         {"slug": "osdh", "block": 1, "start": 2, "end": 6, "text": "OSDH", "via": "gazetteer"}
     )
     assert review.collect([record], _gazetteer()) == []
+
+
+def test_an_example_is_the_whole_sentence_the_model_reads() -> None:
+    text = ("Selon M. Jean Dupont, la trêve tient. « Les combats ont cessé. Nous attendons », "
+            "a dit Talal Sello à l'AFP. Un autre paragraphe suit.")
+    start = text.index("Talal Sello")
+    got = review.example(text, start, start + len("Talal Sello"))
+    # the quotation does not end the sentence, and neither does « M. » in the one before
+    assert got == "« Les combats ont cessé. Nous attendons », a dit [[Talal Sello]] à l'AFP."
+    first = review.example(text, text.index("Jean"), text.index("Jean") + len("Jean Dupont"))
+    assert first == "Selon M. [[Jean Dupont]], la trêve tient."
+    last = text.index("paragraphe")
+    assert review.example(text, last, last + 10) == "Un autre [[paragraphe]] suit."

@@ -2880,7 +2880,7 @@ class DiscoveryTagger(Tagger):
         if self._store is None:
             return
         keys = sorted({self._span_key(text[s:e]) for title, paragraphs in docs
-                       for text in (title, *paragraphs) if text for s, e in _sentences(text)})
+                       for text in (title, *paragraphs) if text for s, e in sentence_spans(text)})
         for key, spans in zip(keys, self._store.get_many(keys), strict=True):
             if spans is not None:
                 self._memo[key] = [tuple(span) for span in spans]  # type: ignore[misc]
@@ -2979,14 +2979,14 @@ def _may_name_more(text: str, covered: Sequence[tuple[int, int]]) -> bool:
 
 
 # Where a sentence may end: after . ! ? or … (and any closing quote or bracket), before a
-# capital, a digit or an opening quote. _sentences() then keeps the abbreviations whole.
+# capital, a digit or an opening quote. sentence_spans() then keeps the abbreviations whole.
 _SENTENCE_END = re.compile(r"[.!?…][»\"”)]*( +)(?=[«\"“(]?\s?[A-ZÀ-ÝŒ0-9])")
 # A word before a full stop that does not end a sentence: an initial or a title (« M. »,
 # « Dr. », « J.-C. », « U.S. »): short with a capital, or with a full stop inside.
 _ABBREVIATION = re.compile(r"(?:^|\s)(?:[A-ZÀ-ÝŒ][\w-]{0,2}|\S*\.[\w-]*|av|apr|etc|cf|art|env)$")
 
 
-def _sentences(text: str) -> list[tuple[int, int]]:
+def sentence_spans(text: str) -> list[tuple[int, int]]:
     """The (start, end) offsets of the sentences of text, in order, covering it but the
     spaces between them. A quotation between « » stays in one sentence."""
     out: list[tuple[int, int]] = []
@@ -3014,7 +3014,7 @@ def _unread_pieces(text: str, covered: Sequence[tuple[int, int]]) -> list[tuple[
     if not _may_name_more(text, covered):
         return []
     pieces: list[tuple[int, str]] = []
-    for s, e in _sentences(text):
+    for s, e in sentence_spans(text):
         inside = [(a - s, b - s) for a, b in covered if a < e and b > s]
         if _may_name_more(text[s:e], inside):
             pieces.append((s, text[s:e]))

@@ -10,7 +10,6 @@ pastes into acteurs.toml or lieux.toml to promote it, or into bloques.toml to bl
 from __future__ import annotations
 
 import json
-import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
@@ -18,14 +17,12 @@ from pathlib import Path
 from typing import Any
 
 from . import canonical
+from .discovery import sentence_spans
 from .gazetteer import Entity, Gazetteer
 from .normalize import fold
 
 EXAMPLES = 2
 SENTENCE_CHARS = 220
-_SENTENCE_END = re.compile(r"[.!?…][»\"”)]?\s+(?=[«\"“A-ZÀ-Ý0-9])")
-
-
 @dataclass
 class Duplicate:
     """A known (or other unverified) entity an unverified one may be."""
@@ -108,12 +105,12 @@ def collect(records: Iterable[Mapping[str, Any]], gazetteer: Gazetteer) -> list[
 
 
 def example(text: str, start: int, end: int) -> str:
-    """The sentence around [start, end) with the mention between [[ ]], cut to a readable size."""
-    left = 0
-    for m in _SENTENCE_END.finditer(text, 0, start):
-        left = m.end()
-    right_match = _SENTENCE_END.search(text, end)
-    right = right_match.start() + 1 if right_match else len(text)
+    """The sentence around [start, end) with the mention between [[ ]], cut to a readable size.
+    Sentences are those the model reads (discovery.sentence_spans): an initial or a title
+    (« M. », « J.-C. ») or a quotation « … » does not end one."""
+    spans = sentence_spans(text)
+    left = max(s for s, _ in spans if s <= start)
+    right = min((e for _, e in spans if e >= end), default=len(text))
     sentence = f"{text[left:start]}[[{text[start:end]}]]{text[end:right]}"
     if len(sentence) > SENTENCE_CHARS:
         before = text[max(left, start - SENTENCE_CHARS // 2) : start]
