@@ -406,11 +406,12 @@ def _needs(pattern: str, flags: int = 0) -> set[str] | None:
         (r"(?:.+?\(x\)|.+)", 0, None),  # a branch that needs nothing: nothing is needed
         (r".*(?:\(x\))?", 0, None),  # an optional group needs nothing
         (r"x(?:\(y)+", 0, {"("}),  # a group repeated at least once is needed
-        (r"Dernières nouvelles", re.IGNORECASE, {" "}),  # letters left out where case is ignored
-        (r"Cookies", re.IGNORECASE, None),
+        (r"Dernières nouvelles", re.IGNORECASE, {"è"}),  # the rarest, asked ignoring case too
+        (r"Cookies", re.IGNORECASE, {"k"}),  # a rare letter (« e » or « s » would ask little)
         (r"(?i:Photo)\s*/", 0, {"/"}),
         (r".+?[\u2190-\u21ff].*", re.IGNORECASE, {chr(c) for c in range(0x2190, 0x2200)}),
-        (r".+?[\u24b6-\u24e9].*", re.IGNORECASE, None),  # Ⓐ…ⓩ have cases: not asked for
+        # Ⓐ…ⓩ have cases: asked for ignoring case, as the expression finds them
+        (r".+?[\u24b6-\u24e9].*", re.IGNORECASE, {chr(c) for c in range(0x24B6, 0x24EA)}),
         (r"(?=.*\?).{0,40}", 0, {"?"}),  # a lookahead that must match
         (r"(?!.*\?).{0,40}", 0, None),  # a negative one needs nothing
         (r"[^()]+", 0, None),
@@ -437,6 +438,23 @@ def _corpus_lines() -> list[str]:
     lines.update(fold(line) for line in KEPT)
     lines.discard("")
     return sorted(lines)
+
+
+def test_a_rule_that_ignores_case_is_filtered_ignoring_case() -> None:
+    from dispatch_cleaning.cleaner import match_line
+    from dispatch_cleaning.rules import Rule
+
+    rule = Rule(name="essai", label="Essai", reason="test", patterns=(r"Cookies? (?:ici|là)",),
+                max_words=5)
+    (compiled,) = compile_rules((rule,))
+    assert compiled.needs is not None and compiled.needs.flags & re.IGNORECASE
+    for line in ("COOKIES ICI", "cookie là", "Cookies ici"):  # « K », « k »: one class
+        assert match_line(line, (compiled,)) == "essai", line
+    assert match_line("Des biscuits ici", (compiled,)) is None
+    circled = Rule(name="cercle", label="Cercle", reason="test", max_words=9,
+                   patterns=(r".+?[\u24b6-\u24e9].*",))
+    (compiled,) = compile_rules((circled,))
+    assert match_line("Menu ⓐ Accueil", (compiled,)) == "cercle"  # ⓐ is Ⓐ's lower case
 
 
 def test_the_prefilter_never_hides_a_match() -> None:

@@ -705,7 +705,9 @@ def compile_rules(rules: tuple[Rule, ...] = RULES) -> tuple[CompiledRule, ...]:
         joined = "|".join(f"(?:{p})" for p in rule.patterns)
         regex = re.compile(rf"(?:{joined})\s*", flags)
         needs = required_characters(regex)
-        compiled.append(CompiledRule(rule, regex, _class(needs) if needs else None))
+        # The class is asked with the expression's own case flag: a line holds one of its
+        # characters, in any case, exactly when the expression could find one there
+        compiled.append(CompiledRule(rule, regex, _class(needs, flags) if needs else None))
     return tuple(compiled)
 
 
@@ -713,25 +715,36 @@ Ranges = frozenset[tuple[int, int]]  # code points, first and last of each range
 # How often a character appears in agency prose, roughly: the analysis below prefers to ask
 # a line for rare characters (a bracket, a ©, a slash), which most lines do not hold.
 _COMMON = {" ": 20.0, ".": 5.0, ",": 4.0, "'": 3.0, "’": 2.0, "-": 2.0}
+# Lower-case letters by their frequency in French text (per cent, rounded): « k » or « w »
+# rule out far more lines than « e », though not as many as a bracket (a letter costs 1 at
+# least, more than any symbol).
+_LETTERS = dict(zip("eastinrulodcpmvqfbghjxyzkw", (15, 8, 8, 7.5, 7, 7, 6.5, 6, 5.5, 5.4, 3.7,
+                                                   3.3, 3, 3, 1.6, 1.4, 1.1, 0.9, 0.9, 0.7, 0.5,
+                                                   0.4, 0.3, 0.1, 0.05, 0.05), strict=True))
 _WIDEST = 0x20000  # code points a class may span and still be asked for
 
 
-def _cost(ranges: Ranges) -> float:
-    """How often prose holds one of these characters, roughly (lower: a better filter)."""
+def _cost(ranges: Ranges, fold: bool = False) -> float:
+    """How often prose holds one of these characters, roughly (lower: a better filter);
+    fold: the class is asked ignoring case, so a letter costs what both its cases cost."""
     cost = 0.0
     for lo, hi in ranges:
         if hi > 0x7F:
             cost += 0.5  # a symbol, or a block of them, beyond ASCII: rare in prose
         for code in range(lo, min(hi, 0x7F) + 1):
             c = chr(code)
-            cost += _COMMON.get(c, 5.0 if c.islower() else 2.0 if c.isalnum() else 0.5)
+            if c.isalpha():
+                lower = max(_LETTERS.get(c.lower(), 5.0), 1.0)
+                cost += lower + 2.0 if fold else lower if c.islower() else 2.0
+            else:
+                cost += _COMMON.get(c, 2.0 if c.isdigit() else 0.5)
     return cost
 
 
-def _class(ranges: Ranges) -> re.Pattern[str]:
+def _class(ranges: Ranges, flags: int = 0) -> re.Pattern[str]:
     parts = (re.escape(chr(lo)) if lo == hi else f"{re.escape(chr(lo))}-{re.escape(chr(hi))}"
              for lo, hi in sorted(ranges))
-    return re.compile(f"[{''.join(parts)}]")
+    return re.compile(f"[{''.join(parts)}]", flags & re.IGNORECASE)
 
 
 def required_characters(regex: re.Pattern[str]) -> Ranges | None:
@@ -742,9 +755,10 @@ def required_characters(regex: re.Pattern[str]) -> Ranges | None:
     or a group repeated at least once, met on the way through a sequence, must be matched; of
     an alternation, each branch must give such a class and the union of theirs is required. Of
     those a sequence requires, the one of the rarest characters is kept. Where case is
-    ignored, only characters that have no case are asked for (a letter's other cases and
-    Unicode's case folding would have to be listed too). The answer is conservative: where
-    the walk is unsure it finds nothing, and the expression runs on every line as before.
+    ignored, the class is asked ignoring case too (compile_rules), so that the engine's own
+    case folding decides, as it does for the expression: the pictogram rule, whose class holds
+    circled letters, was asked for nothing and ran on every line. The answer is conservative:
+    where the walk is unsure it finds nothing, and the expression runs on every line as before.
 
     The cleaner asks a line for these characters before running the expression: most rules
     open on « .{8,300}? » or the like, which Python's engine tries from every position of a
@@ -758,19 +772,16 @@ def required_characters(regex: re.Pattern[str]) -> Ranges | None:
     except Exception:  # noqa: BLE001 - another engine's internals: no prefilter, same result
         return None
 
-    def caseless(lo: int, hi: int) -> bool:
-        return all(chr(c).lower() == chr(c) == chr(c).upper() for c in range(lo, hi + 1))
-
-    def span(lo: int, hi: int, fold: bool) -> Ranges | None:
-        if hi - lo > _WIDEST or (fold and not caseless(lo, hi)):
+    def span(lo: int, hi: int) -> Ranges | None:
+        if hi - lo > _WIDEST:
             return None
         return frozenset({(lo, hi)})
 
-    def klass(items: list[tuple[Any, Any]], fold: bool) -> Ranges | None:
+    def klass(items: list[tuple[Any, Any]]) -> Ranges | None:
         found: set[tuple[int, int]] = set()
         for op, av in items:
-            one = (span(av, av, fold) if op is sre.LITERAL
-                   else span(av[0], av[1], fold) if op is sre.RANGE else None)
+            one = (span(av, av) if op is sre.LITERAL
+                   else span(av[0], av[1]) if op is sre.RANGE else None)
             if one is None:
                 return None  # a category, a negation: too wide to ask for
             found |= one
@@ -778,16 +789,16 @@ def required_characters(regex: re.Pattern[str]) -> Ranges | None:
 
     def best(seq: Any, fold: bool) -> Ranges | None:
         found = [need for need in sequence(seq, fold) if need]
-        return min(found, key=lambda n: (_cost(n), sorted(n))) if found else None
+        return min(found, key=lambda n: (_cost(n, fold), sorted(n))) if found else None
 
     def sequence(seq: Any, fold: bool) -> list[Ranges]:
         needs: list[Ranges] = []
         for op, av in seq:
             need: Ranges | None = None
             if op is sre.LITERAL:
-                need = span(av, av, fold)
+                need = span(av, av)
             elif op is sre.IN:
-                need = klass(av, fold)
+                need = klass(av)
             elif op in (sre.MAX_REPEAT, sre.MIN_REPEAT, sre.POSSESSIVE_REPEAT):
                 low, _high, inner = av
                 if low >= 1:
