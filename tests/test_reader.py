@@ -147,3 +147,29 @@ def test_raw_file_is_never_modified(tmp_path: Path) -> None:
     before = (path.read_bytes(), path.stat().st_mtime_ns)
     read_dispatch(path)
     assert (path.read_bytes(), path.stat().st_mtime_ns) == before
+
+
+def test_noncharacters_of_every_plane_and_controls_are_dropped_and_counted() -> None:
+    from dispatch_cleaning.reader import normalise
+
+    warnings: list[str] = []
+    text = "Alep\u0007 \U0001fffe\ufdd0tient \U0010ffff😀 « bon »\u200b\n"
+    assert normalise(text, warnings) == "Alep tient 😀 « bon »\n"
+    # the bell, the two noncharacters beyond the BMP and U+FDD0; the zero-width space is not
+    # counted (nothing visible is lost)
+    assert warnings == ["4 caractère(s) de contrôle retiré(s)"]
+    clean: list[str] = []
+    assert normalise("Alep tient 😀 « bon »\n", clean) == "Alep tient 😀 « bon »\n" and not clean
+
+
+def test_mojibake_is_looked_for_only_where_a_run_can_start() -> None:
+    from dispatch_cleaning.reader import MOJIBAKE, MOJIBAKE_PAIR, normalise
+
+    for text in ("Ã©tÃ© Ã  Alep", "lâ€™armÃ©e", "Ã", "»Ã", "é » à « ’ … –"):
+        assert bool(MOJIBAKE_PAIR.search(text)) == bool(MOJIBAKE.search(text)), text
+    warnings: list[str] = []
+    assert normalise("lâ€™armÃ©e Ã  Alep", warnings) == "l’armée à Alep"
+    assert warnings == ["mojibake réparé (UTF-8 lu comme Windows-1252)"]
+    untouched: list[str] = []
+    assert normalise("« L’armée », à Alep – été…", untouched) == "« L’armée », à Alep – été…"
+    assert not untouched

@@ -41,15 +41,24 @@ HEADER_KEYS = {"date": "date", "source": "source", "url": "url", "lang": "lang",
 HEADER_LINE = re.compile(r"^\s*(?P<key>[A-Za-zé]+)\s*:\s*(?P<value>\S.*?)\s*$")
 
 # UTF-8 read as Windows-1252 ("Ã©" for "é", "â€™" for "’"): runs that decode back to UTF-8.
-MOJIBAKE = re.compile(
-    "(?:[\u00c2-\u00f4][\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192"
-    "\u02c6\u02dc\u2013\u2014\u2018-\u201e\u2020-\u2022\u2026\u2030\u2039\u203a\u20ac\u2122]{1,3})+"
-)
+_MOJIBAKE_LEAD = "[\u00c2-\u00f4]"
+_MOJIBAKE_TAIL = ("[\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192"
+                  "\u02c6\u02dc\u2013\u2014\u2018-\u201e\u2020-\u2022\u2026\u2030\u2039\u203a"
+                  "\u20ac\u2122]")
+MOJIBAKE = re.compile(f"(?:{_MOJIBAKE_LEAD}{_MOJIBAKE_TAIL}{{1,3}})+")
+# What every run of MOJIBAKE opens on, looked for first: a search for this pair is four times
+# faster than the runs' own expression, and text that has none needs no repair (most text).
+MOJIBAKE_PAIR = re.compile(f"{_MOJIBAKE_LEAD}{_MOJIBAKE_TAIL}")
 # Control characters, zero-width space and BOM, and Unicode noncharacters (U+FDD0..U+FDEF and
-# U+xFFFE/U+xFFFF of every plane): none is text, and HTML forbids the noncharacters.
+# U+xFFFE/U+xFFFF of every plane): none is text, and HTML forbids the noncharacters. Those
+# beyond the Basic Multilingual Plane are a class of their own, looked for only in text that
+# has such characters: in one class with the others they made Python's engine test every
+# character against a list of ranges, ten times slower (0.2 ms for 3 KB of text).
 CONTROL = re.compile(
-    "[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u200b\ufeff\ufdd0-\ufdef\ufffe\uffff"
-    + "".join(f"{chr(plane << 16 | 0xFFFE)}{chr(plane << 16 | 0xFFFF)}" for plane in range(1, 17))
+    "[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u200b\ufeff\ufdd0-\ufdef\ufffe\uffff]"
+)
+ASTRAL_NONCHARACTER = re.compile(
+    "[" + "".join(f"{chr(plane << 16 | 0xFFFE)}{chr(plane << 16 | 0xFFFF)}" for plane in range(1, 17))
     + "]"
 )
 # A terminal colour or cursor sequence pasted with the text (ESC [ … letter): dropped whole.
@@ -162,7 +171,7 @@ def _mostly_utf8(data: bytes) -> tuple[str | None, int]:
 def normalise(text: str, warnings: list[str]) -> str:
     """NFC, Unix newlines, no control characters, mojibake repaired."""
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    fixed = MOJIBAKE.sub(_unmojibake, text)
+    fixed = MOJIBAKE.sub(_unmojibake, text) if MOJIBAKE_PAIR.search(text) else text
     if fixed != text:
         # "à" is C3 A0 in UTF-8; read as cp1252 the A0 is a no-break space that scrapers
         # often turn into a plain one, so "Ã " is left after the repair above.
@@ -173,6 +182,9 @@ def normalise(text: str, warnings: list[str]) -> str:
     text, escapes = ANSI_ESCAPE.subn("", text)
     invisible = text.count("\u200b") + text.count("\ufeff")  # zero-width: nothing visible is lost
     text, dropped = CONTROL.subn("", text)
+    if text and max(text) > "\uffff":  # a character beyond the BMP: maybe a noncharacter
+        text, astral = ASTRAL_NONCHARACTER.subn("", text)
+        dropped += astral
     if escapes or dropped > invisible:
         warnings.append(f"{escapes + dropped - invisible} caractère(s) de contrôle retiré(s)")
     text = unicodedata.normalize("NFC", text)
