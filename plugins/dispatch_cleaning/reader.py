@@ -58,7 +58,7 @@ CONTROL = re.compile(
     "[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u200b\ufeff\ufdd0-\ufdef\ufffe\uffff]"
 )
 ASTRAL_NONCHARACTER = re.compile(
-    "[" + "".join(f"{chr(plane << 16 | 0xFFFE)}{chr(plane << 16 | 0xFFFF)}" for plane in range(1, 17))
+    "[" + "".join(chr(plane << 16 | low) for plane in range(1, 17) for low in (0xFFFE, 0xFFFF))
     + "]"
 )
 # A terminal colour or cursor sequence pasted with the text (ESC [ … letter): dropped whole.
