@@ -696,6 +696,34 @@ def test_a_block_is_cut_into_sentences_at_their_ends_only(block: str, sentences:
     assert [block[s:e] for s, e in sentence_spans(block)] == sentences
 
 
+def test_sentences_are_cut_as_the_plain_definition_says() -> None:
+    """sentence_spans looks for an abbreviation from the last space only and counts the
+    quotation marks as it goes: the same cuts as the definition read literally (search from
+    the sentence's start, count from the block's start), on invented blocks of every mix."""
+    import random
+
+    from entity_tags.discovery import _ABBREVIATION, _SENTENCE_END, sentence_spans
+
+    def plain(text: str) -> list[tuple[int, int]]:
+        out, start = [], 0
+        for m in _SENTENCE_END.finditer(text):
+            stop = m.start(1)
+            if m.group(0)[0] == "." and _ABBREVIATION.search(text, start, m.start()):
+                continue
+            if text.count("«", 0, stop) > text.count("»", 0, stop):
+                continue
+            out.append((start, stop))
+            start = m.end(1)
+        return [*out, (start, len(text))]
+
+    pieces = ["M.", "Dr.", "J.-C.", "U.S.", "av.", "Idleb", "a dit", "12", "«", "»", "« Oui.",
+              "Non. »", ".", "!", "?", "…", "Les", "rebelles", "\u00a0", "\t", "x.y.", "Fin."]
+    rng = random.Random(7)
+    for _ in range(3000):
+        block = " ".join(rng.choice(pieces) for _ in range(rng.randint(0, 30)))
+        assert list(sentence_spans(block)) == plain(block), block
+
+
 def test_the_model_reads_only_the_sentences_that_may_name_something_new() -> None:
     from entity_tags.discovery import _unread_pieces
 

@@ -2986,21 +2986,31 @@ _SENTENCE_END = re.compile(r"[.!?…][»\"”)]*( +)(?=[«\"“(]?\s?[A-ZÀ-ÝŒ
 _ABBREVIATION = re.compile(r"(?:^|\s)(?:[A-ZÀ-ÝŒ][\w-]{0,2}|\S*\.[\w-]*|av|apr|etc|cf|art|env)$")
 
 
-def sentence_spans(text: str) -> list[tuple[int, int]]:
+@lru_cache(maxsize=1 << 16)
+def sentence_spans(text: str) -> tuple[tuple[int, int], ...]:
     """The (start, end) offsets of the sentences of text, in order, covering it but the
-    spaces between them. A quotation between « » stays in one sentence."""
+    spaces between them. A quotation between « » stays in one sentence.
+
+    Memoised: a build cuts each block when it looks the model's findings up in the store,
+    then again in the worker that tags it (forked after the first cut, it finds it here)."""
     out: list[tuple[int, int]] = []
     start = 0
+    opened = counted = 0  # « minus » in text[:counted]
     for m in _SENTENCE_END.finditer(text):
         stop = m.start(1)
-        if m.group(0)[0] == "." and _ABBREVIATION.search(text, start, m.start()):
+        # An abbreviation is the last word before the full stop: the search starts at the
+        # last space, not at the sentence's start (same match: the word holds no space)
+        if m.group(0)[0] == "." and _ABBREVIATION.search(
+                text, max(start, text.rfind(" ", start, m.start())), m.start()):
             continue
-        if text.count("«", 0, stop) > text.count("»", 0, stop):
+        opened += text.count("«", counted, stop) - text.count("»", counted, stop)
+        counted = stop
+        if opened > 0:
             continue  # a quotation is read whole: the model reads « Regardez » alone as a name
         out.append((start, stop))
         start = m.end(1)
     out.append((start, len(text)))
-    return out
+    return tuple(out)
 
 
 def _unread_pieces(text: str, covered: Sequence[tuple[int, int]]) -> list[tuple[int, str]]:
