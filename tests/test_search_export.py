@@ -128,3 +128,20 @@ def test_mtime_untouched_means_not_written(exported: tuple[Path, Path]) -> None:
     os.utime(manifest, ns=(1_000_000_000, 1_000_000_000))
     export_client_index(index_dir, out, SMALL)
     assert manifest.stat().st_mtime_ns == 1_000_000_000
+
+
+def test_a_repeated_record_is_written_as_the_index_of_its_first_entry() -> None:
+    import json
+
+    from archive_search.export import _intern
+
+    shard = [["a b c", [3, "QUJD"]], ["a b c d", [3, "QUJD"]], ["a b e", [3, "QUJE"]],
+             ["b c d", [3, "QUJD"]], ["b c e", [2, "QUJD"]], ["c d e", [4, ["p-1", "p-2"]]],
+             ["c d f", [4, ["p-1", "p-2"]]]]
+    payload = json.dumps([x for entry in shard for x in entry], separators=(",", ":")).encode()
+    data = json.loads(_intern(payload))
+    assert data[1::2] == [[3, "QUJD"], 0, [3, "QUJE"], 0, [2, "QUJD"],  # another df: kept
+                          [4, ["p-1", "p-2"]], [4, ["p-1", "p-2"]]]  # part files: kept
+    assert data[0::2] == [key for key, _ in shard]
+    alone = json.dumps(["a b c", [3, "QUJD"]], separators=(",", ":")).encode()
+    assert _intern(alone) is alone  # nothing repeated: the same bytes

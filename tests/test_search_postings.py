@@ -126,7 +126,7 @@ def _reference(docs: list[dict[str, Any]], settings: SearchSettings
 
 
 def _entries(out: Path, prefix: str) -> dict[str, tuple[int, bytes]]:
-    """Read every entry of the t- or w- shards of an export: key → (df, record bytes)."""
+    """Read every entry of the t-, w- or g- shards of an export: key → (df, record bytes)."""
     def load(path: Path) -> Any:
         text = path.read_text(encoding="utf-8")
         return json.loads(text[text.index(",") + 1 : text.rindex(")")])
@@ -135,6 +135,8 @@ def _entries(out: Path, prefix: str) -> dict[str, tuple[int, bytes]]:
     for path in out.glob(f"{prefix}-*.js"):
         data = load(path)
         for key, value in zip(data[::2], data[1::2], strict=True):
+            if isinstance(value, int):  # the same value as an earlier entry (export._intern)
+                value = data[2 * value + 1]
             record = value[1]
             if isinstance(record, list):
                 record = "".join(load(out / f"{part}.js") for part in record)

@@ -100,6 +100,11 @@
     }
     return ans;
   }
+  /* A value that repeats an earlier one of its shard is that entry's index (export._intern). */
+  function entry(node, j) {
+    var v = node[2 * j + 1];
+    return typeof v === "number" ? node[2 * v + 1] : v;
+  }
   async function lookup(tree, key) {
     var node = tree.dir, depth = tree.depth;
     for (;;) {
@@ -108,7 +113,7 @@
       node = await load(node[2 * i + 1]);
       if (depth-- === 0) {
         var j = floorIndex(node, key);
-        return j >= 0 && node[2 * j] === key ? node[2 * j + 1] : null;
+        return j >= 0 && node[2 * j] === key ? entry(node, j) : null;
       }
     }
   }
@@ -124,7 +129,7 @@
         else {
           for (var j = 0; j < kids[k].length; j += 2) {
             var key = kids[k][j];
-            if (key >= lo && key <= hi) out.push([key, kids[k][j + 1]]);
+            if (key >= lo && key <= hi) out.push([key, entry(kids[k], j / 2)]);
           }
         }
       }
@@ -508,7 +513,7 @@
 
   root.ArchiveSearch = {
     setBase: function (b) { base = b; },
-    parse: parse, search: search, facets: facets, cards: cards, load: load,
+    parse: parse, search: search, facets: facets, cards: cards, load: load, lookup: lookup,
     requested: function () { return requested.slice(); }
   };
 })(typeof window !== "undefined" ? window : globalThis);
