@@ -409,6 +409,8 @@ def _needs(pattern: str, flags: int = 0) -> set[str] | None:
         (r"Dernières nouvelles", re.IGNORECASE, {"è"}),  # the rarest, asked ignoring case too
         (r"Cookies", re.IGNORECASE, {"k"}),  # a rare letter (« e » or « s » would ask little)
         (r"(?i:Photo)\s*/", 0, {"/"}),
+        (r"(?i:photo)", 0, None),  # ignores case where the expression does not: not asked for
+        (r"Crédit (?i:photo)", 0, {"é"}),
         (r".+?[\u2190-\u21ff].*", re.IGNORECASE, {chr(c) for c in range(0x2190, 0x2200)}),
         # Ⓐ…ⓩ have cases: asked for ignoring case, as the expression finds them
         (r".+?[\u24b6-\u24e9].*", re.IGNORECASE, {chr(c) for c in range(0x24B6, 0x24EA)}),
@@ -455,6 +457,10 @@ def test_a_rule_that_ignores_case_is_filtered_ignoring_case() -> None:
                    patterns=(r".+?[\u24b6-\u24e9].*",))
     (compiled,) = compile_rules((circled,))
     assert match_line("Menu ⓐ Accueil", (compiled,)) == "cercle"  # ⓐ is Ⓐ's lower case
+    inline = Rule(name="photo", label="Photo", reason="test", max_words=3, case_sensitive=True,
+                  patterns=(r"(?i:photo)",))
+    (compiled,) = compile_rules((inline,))
+    assert match_line("PHOTO", (compiled,)) == "photo"  # its letters are not the filter
 
 
 def test_the_prefilter_never_hides_a_match() -> None:

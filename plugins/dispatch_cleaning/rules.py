@@ -772,16 +772,24 @@ def required_characters(regex: re.Pattern[str]) -> Ranges | None:
     except Exception:  # noqa: BLE001 - another engine's internals: no prefilter, same result
         return None
 
-    def span(lo: int, hi: int) -> Ranges | None:
-        if hi - lo > _WIDEST:
+    # The class is asked with the expression's own case flag (compile_rules). A part that
+    # ignores case in an expression that does not, « (?i:photo) », would need a letter's other
+    # cases listed too: its cased characters are not asked for.
+    folds = bool(regex.flags & re.IGNORECASE)
+
+    def caseless(lo: int, hi: int) -> bool:
+        return all(chr(c).lower() == chr(c) == chr(c).upper() for c in range(lo, hi + 1))
+
+    def span(lo: int, hi: int, fold: bool) -> Ranges | None:
+        if hi - lo > _WIDEST or (fold and not folds and not caseless(lo, hi)):
             return None
         return frozenset({(lo, hi)})
 
-    def klass(items: list[tuple[Any, Any]]) -> Ranges | None:
+    def klass(items: list[tuple[Any, Any]], fold: bool) -> Ranges | None:
         found: set[tuple[int, int]] = set()
         for op, av in items:
-            one = (span(av, av) if op is sre.LITERAL
-                   else span(av[0], av[1]) if op is sre.RANGE else None)
+            one = (span(av, av, fold) if op is sre.LITERAL
+                   else span(av[0], av[1], fold) if op is sre.RANGE else None)
             if one is None:
                 return None  # a category, a negation: too wide to ask for
             found |= one
@@ -796,9 +804,9 @@ def required_characters(regex: re.Pattern[str]) -> Ranges | None:
         for op, av in seq:
             need: Ranges | None = None
             if op is sre.LITERAL:
-                need = span(av, av)
+                need = span(av, av, fold)
             elif op is sre.IN:
-                need = klass(av)
+                need = klass(av, fold)
             elif op in (sre.MAX_REPEAT, sre.MIN_REPEAT, sre.POSSESSIVE_REPEAT):
                 low, _high, inner = av
                 if low >= 1:
