@@ -166,13 +166,12 @@ def chip_parts(c: Mapping[str, Any], listed: bool = False) -> tuple[str, str]:
     (.chips a), so it carries no class "chip" of its own: a chip is written some 1.5 million
     times at 100,000 dispatches. Places carry a class of their own, actors have the chip's
     default style (as mentions do)."""
-    classes = ["" if listed else "chip"]
+    classes = [] if listed else ["chip"]
     if c["group"] == "lieu":
         classes.append("chip-lieu")
     if not c["verified"]:
         classes.append("chip-unverified")
-    names = " ".join(x for x in classes if x)
-    opening = f'<a class="{names}" href="' if names else '<a href="'
+    opening = f'<a class="{" ".join(classes)}" href="' if classes else '<a href="'
     return (opening, f'{esc(c["url"])}">{esc(c["name"])}')
 
 

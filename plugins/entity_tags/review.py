@@ -23,6 +23,8 @@ from .normalize import fold
 
 EXAMPLES = 2
 SENTENCE_CHARS = 220
+
+
 @dataclass
 class Duplicate:
     """A known (or other unverified) entity an unverified one may be."""
