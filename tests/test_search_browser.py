@@ -13,6 +13,7 @@ from urllib.parse import urlencode
 import pytest
 from test_search_semantics import CORPUS
 
+from archive_search.export import read_script
 from archive_search.query import search
 from archive_search.sample_site import build_sample_site
 
@@ -106,6 +107,17 @@ def browser_results(page: object, base: str, query: str, filters: dict[str, str]
         if not page.query_selector("[data-role=pager] a[rel=next]"):  # type: ignore[attr-defined]
             return found, status
         number += 1
+
+
+def test_the_site_has_packed_and_plain_shards(site: tuple[Path, Path]) -> None:
+    """The comparisons below read packed shards (deflate in base64, inflated by the browser's
+    DecompressionStream) beside plain ones: both forms are exercised."""
+    root, _ = site
+    packed = {p.name[0] for p in (root / "recherche" / "idx").glob("*.js")
+              if p.read_bytes().endswith(b'",1);\n')}
+    plain = {p.name[0] for p in (root / "recherche" / "idx").glob("*.js")
+             if not p.read_bytes().endswith(b'",1);\n')}
+    assert {"c", "t", "w"} <= packed and {"f", "m"} <= plain
 
 
 @pytest.mark.parametrize(("query", "filters"), CASES)
@@ -232,8 +244,7 @@ def test_phrases_match_python(tmp_path: Path, page: object) -> None:
     # (export._intern): the browser's lookup gives the record itself for every such run.
     interned, indices = {}, set()
     for path in (tmp_path / "site" / settings.output_dir).glob("g-*.js"):
-        text = path.read_text(encoding="utf-8")
-        data = json.loads(text[text.index(",") + 1 : text.rindex(")")])
+        data = read_script(path.read_bytes())
         for key, value in zip(data[::2], data[1::2], strict=True):
             if isinstance(value, int):
                 interned[key] = data[2 * value + 1]

@@ -3,6 +3,7 @@ unchanged shards left alone."""
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 from pathlib import Path
@@ -10,7 +11,7 @@ from pathlib import Path
 import pytest
 from test_search_semantics import CORPUS
 
-from archive_search.export import export_client_index
+from archive_search.export import PACK_RATIO, _json, export_client_index, read_script
 from archive_search.index import build_index
 from archive_search.settings import SearchSettings
 
@@ -47,11 +48,21 @@ def test_every_file_is_a_classic_script_registering_its_name(exported: tuple[Pat
     assert "manifest.js" in names
     kinds = {re.sub(r"[-\d].*", "", n.removesuffix(".js")) for n in names}
     assert {"t", "w", "d", "p", "f", "c", "dt", "manifest"} <= kinds
+    packed = 0
     for path in out.iterdir():
         text = path.read_text(encoding="utf-8")
         assert text.startswith(f'rechercheShard("{path.stem}",')
         for banned in ("fetch(", "import ", "export ", "Worker", "WebAssembly", "eval("):
             assert banned not in text
+        payload = read_script(path.read_bytes())
+        if text.endswith('",1);\n'):  # packed: base64 of the deflated JSON
+            packed += 1
+            plain = _json(payload).encode("utf-8")
+            assert len(text.encode("utf-8")) < len(plain) * PACK_RATIO + len(path.stem) + 30
+            if path.stem != "manifest":  # the name hashes the JSON, packed or not
+                assert path.stem.endswith(hashlib.sha1(plain).hexdigest()[:12]) or \
+                    path.stem.startswith("c")
+    assert packed
 
 
 def test_shards_stay_bounded(exported: tuple[Path, Path]) -> None:

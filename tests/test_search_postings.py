@@ -25,7 +25,7 @@ from test_search_semantics import CORPUS
 from archive_search import export as export_module
 from archive_search import postings as postings_module
 from archive_search.analysis import analyze
-from archive_search.export import export_client_index, js_order
+from archive_search.export import export_client_index, js_order, read_script
 from archive_search.index import build_index
 from archive_search.postings import (
     IMPACT_MAX,
@@ -128,8 +128,7 @@ def _reference(docs: list[dict[str, Any]], settings: SearchSettings
 def _entries(out: Path, prefix: str) -> dict[str, tuple[int, bytes]]:
     """Read every entry of the t-, w- or g- shards of an export: key → (df, record bytes)."""
     def load(path: Path) -> Any:
-        text = path.read_text(encoding="utf-8")
-        return json.loads(text[text.index(",") + 1 : text.rindex(")")])
+        return read_script(path.read_bytes())
 
     found = {}
     for path in out.glob(f"{prefix}-*.js"):
@@ -148,9 +147,7 @@ def _positions(out: Path, value: Any, df: int) -> list[tuple[int, bytes]]:
     """Return a pair's position pieces in q- files: (first posting, bytes)."""
     pieces = []
     for first, key in zip(value[::2], value[1::2], strict=True):
-        text = (out / f"{key}.js").read_text(encoding="utf-8")
-        pieces.append((first, base64.b64decode(json.loads(text[text.index(",") + 1 :
-                                                                text.rindex(")")]))))
+        pieces.append((first, base64.b64decode(read_script((out / f"{key}.js").read_bytes()))))
     return pieces
 
 

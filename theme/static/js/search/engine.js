@@ -1,6 +1,6 @@
 /* Search engine over the client index (plugins/archive_search/export.py writes it).
-   Shards are classic scripts calling rechercheShard(key, data): no fetch, no module,
-   no worker, so it works from file://. Query semantics mirror query.py. */
+   Shards are classic scripts calling rechercheShard(key, data[, packed]): no fetch, no
+   module, no worker, so it works from file://. Query semantics mirror query.py. */
 (function (root) {
   "use strict";
   var A = root.ArchiveAnalysis;
@@ -9,7 +9,15 @@
   var requested = [];  // keys in request order (the benchmark counts a first page's files)
   var base = "recherche/idx/";
 
-  root.rechercheShard = function (key, data) { registry.set(key, data); };
+  /* A packed shard (third argument 1) is its JSON deflated and written in base64: it is
+     inflated by the browser (DecompressionStream, no library) when its script has run. */
+  root.rechercheShard = function (key, data, packed) {
+    registry.set(key, packed ? inflate(data) : data);
+  };
+  function inflate(s) {
+    var stream = new Blob([bytes(s)]).stream().pipeThrough(new DecompressionStream("deflate"));
+    return new Response(stream).text().then(JSON.parse);
+  }
 
   function load(key) {
     if (registry.has(key)) return Promise.resolve(registry.get(key));
