@@ -16,13 +16,19 @@ import json
 import re
 import xml.etree.ElementTree as ET
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from bs4 import BeautifulSoup
-from sitecheck import build_site
+from sitecheck import build_site, build_tiny_site, write_tiny_archive
 
+from dispatch_archive import seo
 from dispatch_archive.citations import bibtex_escape, permalink
-from dispatch_archive.exports import CSV_COLUMNS, csv_table
+from dispatch_archive.exports import CSV_COLUMNS, csv_table, extra_jobs
+from dispatch_archive.site import Site
+from dispatch_archive.site import build_site as build_model
+from dispatch_archive.swap import build_and_swap
+from entity_tags.gazetteer import Entity, Gazetteer
 
 SITEURL = "https://archive.example.org/syrie"
 SEED_PAGE = (
@@ -48,7 +54,7 @@ def published(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def soup(site: Path, path: str) -> BeautifulSoup:
-    return BeautifulSoup((site / path).read_text(encoding="utf-8"), "html.parser")
+    return BeautifulSoup((site / path).read_text(encoding="utf-8"), "html5lib")
 
 
 def bulk(site: Path, name: str) -> str:
@@ -217,7 +223,12 @@ def test_the_archive_cites_each_dispatch_in_bibtex_and_csl_json_with_permalink_a
         assert links["BibTeX"] == "../donnees/depeches.bib"
         assert links["CSL-JSON"] == "../donnees/depeches.csl.json"
         section = page.select_one("section.cite")
-        assert section["data-permalink"] == r["url"] and section["data-path"] == r["raw_path"]
+        assert section["data-path"] == r["raw_path"]
+        # Without SITEURL the script takes the permalink from the page's own address, which
+        # must be the record's, and the site's name from og:site_name.
+        assert (site / r["url"]).is_file() and r["url"] == f"depeches/{(site / r['url']).name}"
+        site_name = page.select_one("meta[property='og:site_name']")["content"]
+        assert site_name and f", {site_name}, {r['url']} (" in r["citation"]
         assert page.select_one("script[src='../theme/js/cite.js']") is not None
     assert not (site / "donnees" / "citations").exists()
 
@@ -260,6 +271,153 @@ def test_sitemap_lists_every_dispatch_and_entity_page(site: Path) -> None:
     ):
         assert path in locs
     assert {"index.html", "archives/index.html", "regles.html", "donnees.html"} <= set(locs)
+    # Far below seo.SITEMAP_MAX_URLS: one plain list, no index and no parts.
+    assert ET.parse(site / "sitemap.xml").getroot().tag == f"{SITEMAP_NS}urlset"
+    assert not list(site.glob("sitemap-*"))
+
+
+OSDH = Entity(
+    "osdh", "Observatoire syrien des droits de l'homme", "organisation", "acteur", ("OSDH",)
+)
+GAZETTEER = Gazetteer({"osdh": OSDH}, frozenset(), "test")
+
+
+def small_site(count: int = 12) -> Site:
+    """A site model of count dispatches naming the OSDH, over a few months and undated."""
+    records = [
+        {
+            "path": f"{n:04d}.txt",
+            "title": f"Dépêche {n:04d}",
+            "date": None if n % 5 == 4 else f"2019-{n % 3 + 1:02d}-{n + 1:02d}",
+            "source": "AFP",
+            "url": None,
+            "paragraphs": ["Le texte de la dépêche."],
+            "removed": [],
+            "warnings": [],
+            "sha256": f"{n:064d}",
+            "encoding": "utf-8",
+            "format": "txt",
+            "mentions": [{"slug": "osdh", "block": 1, "start": 0, "end": 2, "via": "repertoire"}],
+            "discovered": [],
+        }
+        for n in range(count)
+    ]
+    return build_model(records, [], GAZETTEER)
+
+
+def parts_of(files: list[tuple[str, bytes]]) -> dict[str, ET.Element]:
+    """Each sitemap part's root element, by path, from its gzip bytes."""
+    return {path: ET.fromstring(gzip.decompress(data)) for path, data in files[1:]}
+
+
+@pytest.mark.parametrize("siteurl", ["", SITEURL])
+def test_a_sitemap_within_the_limit_is_one_urlset_as_it_always_was(siteurl: str) -> None:
+    """Byte for byte what sitemap.xml was before it could be split: the sample's stays."""
+    site = small_site()
+    paths = seo.page_paths(site, 2)
+    assert len(paths) < seo.SITEMAP_MAX_URLS == 50_000
+    expected = "".join(
+        [
+            '<?xml version="1.0" encoding="UTF-8"?>\n',
+            '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n',
+            *(f"<url><loc>{permalink(siteurl, p)}</loc></url>\n" for p in paths),
+            "</urlset>\n",
+        ]
+    )
+    assert seo.sitemap(site, siteurl, 2) == [("sitemap.xml", expected.encode("utf-8"))]
+
+
+@pytest.mark.parametrize("siteurl", ["", SITEURL])
+def test_a_sitemap_past_the_limit_indexes_gzip_parts(
+    siteurl: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    site = small_site()
+    locs = [permalink(siteurl, p) for p in seo.page_paths(site, 2)]
+    limit = 7
+    assert len(locs) > 2 * limit and len(locs) % limit  # three parts, the last one shorter
+    monkeypatch.setattr(seo, "SITEMAP_MAX_URLS", limit)
+    files = seo.sitemap(site, siteurl, 2)
+    count = -(-len(locs) // limit)
+    names = [f"sitemap-{n}.xml.gz" for n in range(1, count + 1)]
+    assert [path for path, _ in files] == ["sitemap.xml", *names]
+    index = ET.fromstring(files[0][1])
+    assert index.tag == f"{SITEMAP_NS}sitemapindex"
+    assert [e.tag for e in index] == [f"{SITEMAP_NS}sitemap"] * count
+    assert [loc.text for loc in index.iter(f"{SITEMAP_NS}loc")] == [
+        permalink(siteurl, name) for name in names
+    ]
+    listed: list[str] = []
+    for path, part in parts_of(files).items():
+        assert part.tag == f"{SITEMAP_NS}urlset", path
+        part_locs = [loc.text or "" for loc in part.iter(f"{SITEMAP_NS}loc")]
+        assert 0 < len(part_locs) <= limit and len(part) == len(part_locs), path
+        listed += part_locs
+    assert listed == locs  # every page once, in page order
+    if siteurl:
+        assert all(loc.startswith(SITEURL + "/") for loc in listed)
+    for _, data in files[1:]:  # gzip with no time (bytes 4-7) and no file name (flag 3)
+        assert data[:4] == b"\x1f\x8b\x08\x00" and data[4:8] == b"\x00\x00\x00\x00"
+    assert seo.sitemap(small_site(), siteurl, 2) == files  # same input, same bytes
+
+
+def test_the_sitemap_splits_only_past_the_limit(monkeypatch: pytest.MonkeyPatch) -> None:
+    site = small_site()
+    count = len(seo.page_paths(site, 2))
+    monkeypatch.setattr(seo, "SITEMAP_MAX_URLS", count)
+    (plain,) = seo.sitemap(site, "", 2)
+    assert plain[0] == "sitemap.xml" and ET.fromstring(plain[1]).tag == f"{SITEMAP_NS}urlset"
+    monkeypatch.setattr(seo, "SITEMAP_MAX_URLS", count - 1)
+    files = seo.sitemap(site, "", 2)
+    assert [len(part) for part in parts_of(files).values()] == [count - 1, 1]
+
+
+def test_the_sitemap_job_makes_the_index_and_its_parts(monkeypatch: pytest.MonkeyPatch) -> None:
+    """One export job, known by sitemap.xml, returns every file of the sitemap: the build
+    writes them and lists them in its manifest like any other output."""
+    site = small_site()
+    prepared = SimpleNamespace(
+        site={"SITEURL": SITEURL, "SITENAME": "Archive"},
+        dispatch=SimpleNamespace(gzip_exports_from=0, per_page=2),
+        entity=None,
+    )
+    monkeypatch.setattr(seo, "SITEMAP_MAX_URLS", 7)
+    (make,) = [make for path, make in extra_jobs(site, prepared) if path == "sitemap.xml"]
+    assert make() == seo.sitemap(site, SITEURL, 2)
+    assert [path for path, _ in make()][:2] == ["sitemap.xml", "sitemap-1.xml.gz"]
+
+
+@pytest.mark.slow
+def test_a_build_writes_the_parts_and_drops_them_when_the_site_fits_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A site that shrinks below the limit keeps no part of its former split sitemap: each
+    build is made in a fresh folder from the files the jobs return (swap.py)."""
+    write_tiny_archive(tmp_path / "content")
+    out = tmp_path / "output"
+
+    def build() -> None:
+        content, cache = tmp_path / "content", tmp_path / "cache"
+        build_and_swap(out, lambda tmp: build_tiny_site(tmp, content, cache))
+
+    monkeypatch.setattr(seo, "SITEMAP_MAX_URLS", 10)
+    build()
+    index = ET.parse(out / "sitemap.xml").getroot()
+    assert index.tag == f"{SITEMAP_NS}sitemapindex"
+    names = [loc.text or "" for loc in index.iter(f"{SITEMAP_NS}loc")]
+    assert len(names) > 1 and sorted(p.name for p in out.glob("sitemap-*")) == sorted(names)
+    listed = [
+        loc.text or ""
+        for name in names
+        for loc in ET.fromstring(gzip.decompress((out / name).read_bytes())).iter(
+            f"{SITEMAP_NS}loc"
+        )
+    ]
+    assert len(listed) == len(set(listed)) and all((out / loc).is_file() for loc in listed)
+    monkeypatch.undo()
+    build()
+    assert sitemap_locs(out) == listed
+    assert ET.parse(out / "sitemap.xml").getroot().tag == f"{SITEMAP_NS}urlset"
+    assert not list(out.glob("sitemap-*"))
 
 
 # A published site: SITEURL set -------------------------------------------------------------
@@ -293,8 +451,8 @@ def test_published_permalinks_are_absolute_everywhere(published: Path) -> None:
     assert f"url = {{{url}}}" in bulk(published, "depeches.bib")
     (item,) = [i for i in json.loads(bulk(published, "depeches.csl.json")) if i["id"] == slug]
     assert item["URL"] == url
-    # The page's script makes its own entry from this permalink (tests/test_cite_browser.py).
-    assert page.select_one("section.cite")["data-permalink"] == url
+    # The page's script makes its own entry from the JSON-LD's url, the permalink above
+    # (tests/test_cite_browser.py).
     packed = (published / "donnees" / "lieux" / "idleb.json.gz").read_bytes()
     entity = json.loads(gzip.decompress(packed))
     assert entity["url"] == f"{SITEURL}/lieux/idleb.html"

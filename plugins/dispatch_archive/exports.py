@@ -320,7 +320,8 @@ def extra_jobs(site: Site, prepared: Any) -> Iterator[FileJob]:
     yield from export_jobs(site, siteurl, sitename, prepared.entity, gzip_from)
     yield from citation_jobs(site, sitename, siteurl, gzip_from)
     per_page = prepared.dispatch.per_page
-    yield "sitemap.xml", lambda: [("sitemap.xml", sitemap(site, siteurl, per_page))]
+    # sitemap.xml with, past seo.SITEMAP_MAX_URLS pages, the parts it indexes
+    yield "sitemap.xml", lambda: sitemap(site, siteurl, per_page)
 
 
 def extra_files(site: Site, prepared: Any) -> Iterator[tuple[str, bytes]]:

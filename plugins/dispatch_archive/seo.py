@@ -30,6 +30,10 @@ SCHEMA_TYPES = {
     "site": "Place",
 }
 
+SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
+# The most URLs a sitemap may list (sitemaps.org): past it, sitemap.xml indexes parts.
+SITEMAP_MAX_URLS = 50_000
+
 
 def news_article(site: Site, index: int) -> dict[str, Any]:
     """schema.org NewsArticle for a dispatch, without its address (the template adds it)."""
@@ -89,19 +93,42 @@ def page_paths(site: Site, per_page: int) -> list[str]:
     return paths
 
 
-def sitemap(site: Site, siteurl: str, per_page: int) -> bytes:
-    """sitemap.xml: absolute addresses when SITEURL is set, else paths from the site root.
+def sitemap(site: Site, siteurl: str, per_page: int) -> list[tuple[str, bytes]]:
+    """sitemap.xml, and the parts it indexes when the archive has more pages than a sitemap
+    may list: each file's path and bytes, sitemap.xml first (the export job's path).
 
-    The sitemap protocol wants absolute addresses: a site without SITEURL is not public,
-    and its sitemap is a plain list of pages.
+    Addresses are absolute when SITEURL is set, else paths from the site root: the sitemap
+    protocol wants absolute addresses, but a site without SITEURL is not public, and its
+    sitemap is a plain list of pages.
+
+    The protocol caps a sitemap at 50,000 URLs and 50 MB uncompressed: at 100,000
+    dispatches the archive has some 130,000 pages, which made one sitemap.xml of 13 MB that
+    search engines may refuse whole. Past SITEMAP_MAX_URLS pages, sitemap.xml is a sitemap
+    index of parts sitemap-1.xml.gz, sitemap-2.xml.gz, … of at most SITEMAP_MAX_URLS pages
+    each, in the order of page_paths. The protocol allows gzip parts, some 5 MB of text each
+    and a sixth of that compressed; compressed with no time or file name in the header
+    (exports.compressed), the same pages give the same bytes, which the build then keeps.
+    Up to SITEMAP_MAX_URLS pages, sitemap.xml is the one plain list it always was.
     """
-    lines = [
-        '<?xml version="1.0" encoding="UTF-8"?>',
-        '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">',
+    locs = [permalink(siteurl, path) for path in page_paths(site, per_page)]
+    limit = SITEMAP_MAX_URLS
+    if len(locs) <= limit:
+        return [("sitemap.xml", _sitemap_xml("urlset", "url", locs))]
+    from .exports import compressed  # here, not above: exports.py imports this module
+
+    parts = [
+        (f"sitemap-{number}.xml.gz", locs[start : start + limit])
+        for number, start in enumerate(range(0, len(locs), limit), 1)
     ]
-    lines += [
-        f"<url><loc>{escape(permalink(siteurl, path))}</loc></url>"
-        for path in page_paths(site, per_page)
+    index = _sitemap_xml("sitemapindex", "sitemap", [permalink(siteurl, p) for p, _ in parts])
+    return [("sitemap.xml", index)] + [
+        (path, compressed(_sitemap_xml("urlset", "url", chunk), True)) for path, chunk in parts
     ]
-    lines.append("</urlset>")
+
+
+def _sitemap_xml(root: str, entry: str, locs: list[str]) -> bytes:
+    """A urlset (entry "url") or a sitemap index (entry "sitemap"): one <loc> a line."""
+    lines = ['<?xml version="1.0" encoding="UTF-8"?>', f'<{root} xmlns="{SITEMAP_NS}">']
+    lines += [f"<{entry}><loc>{escape(loc)}</loc></{entry}>" for loc in locs]
+    lines.append(f"</{root}>")
     return ("\n".join(lines) + "\n").encode("utf-8")
