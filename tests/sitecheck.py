@@ -82,7 +82,7 @@ def build_tiny_site(out: Path, content: Path, cache: Path) -> Path:
 
 def links(html_file: Path) -> Iterator[tuple[str, str]]:
     """(attribute, value) of every href and src in a page."""
-    soup = BeautifulSoup(html_file.read_text(encoding="utf-8"), "html.parser")
+    soup = BeautifulSoup(html_file.read_text(encoding="utf-8"), "html5lib")
     for tag in soup.find_all(True):
         for attr in ("href", "src"):
             value = tag.get(attr)

@@ -80,10 +80,17 @@ def test_next_month(month: Month, following: Month) -> None:
     assert month.next() == following
 
 
+def _bars(svg: str) -> list[ET.Element]:
+    """The bars: the last rectangle of each month of .chart-bars (charts.css styles them so)."""
+    bars = ET.fromstring(svg).find("svg:g[@class='chart-bars']", NS)
+    assert bars is not None
+    return [month.findall("svg:rect", NS)[-1] for month in bars]
+
+
 def test_bars_have_french_tooltips_and_gaps_stay_empty() -> None:
     svg = timeline_svg({"2016-03": 4, "2016-06": 1}, title="Mentions")
     assert _titles(svg) == ["mars 2016 : 4 dépêches", "juin 2016 : 1 dépêche"]
-    assert svg.count('class="chart-bar"') == 2  # April and May are empty slots
+    assert len(_bars(svg)) == 2  # April and May are empty slots
 
 
 def test_timeline_is_accessible_and_well_formed() -> None:
@@ -138,7 +145,7 @@ def test_bars_link_to_month_archives_when_asked() -> None:
         title="t",
         href_for_month=lambda key: None if key == "2016-05" else f"/archives/{key}/?x=1&y=2",
     )
-    assert '<a class="chart-month" href="/archives/2016-03/?x=1&amp;y=2" tabindex="-1">' in svg
+    assert '<a href="/archives/2016-03/?x=1&amp;y=2" tabindex="-1">' in svg
     assert "/archives/2016-04/" not in svg  # empty month: nothing to link
     assert "/archives/2016-05/" not in svg
     ET.fromstring(svg)
@@ -171,5 +178,5 @@ def test_timeline_uses_no_inline_style() -> None:
 
 def test_a_single_dispatch_among_many_stays_visible() -> None:
     svg = timeline_svg({"2016-03": 1000, "2016-04": 1}, title="t")
-    heights = [float(h) for h in re.findall(r'class="chart-bar" [^>]*height="([\d.]+)"', svg)]
+    heights = [float(bar.attrib["height"]) for bar in _bars(svg)]
     assert min(heights) >= 1.0

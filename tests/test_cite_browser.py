@@ -84,7 +84,7 @@ def test_a_click_downloads_the_dispatchs_own_entry(browser, built: Built, tmp_pa
 
 def test_without_javascript_the_links_give_the_whole_archive(built: Built) -> None:
     x = next(x for x in built.report["inputs"] if x["status"] == "ok")
-    page = BeautifulSoup((built.output / x["url"]).read_text(encoding="utf-8"), "html.parser")
+    page = BeautifulSoup((built.output / x["url"]).read_text(encoding="utf-8"), "html5lib")
     links = {a["data-cite"]: a["href"] for a in page.select(".cite a[data-cite]")}
     assert set(links) == {"bib", "csl"}
     for href in links.values():

@@ -252,7 +252,7 @@ def test_every_page_names_an_icon_of_its_own(built: Built) -> None:
     from bs4 import BeautifulSoup
 
     for page in (built.output / "index.html", built.output / "recherche.html"):
-        soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
+        soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html5lib")
         icons = [
             link["href"]
             for link in soup.find_all("link", href=True)

@@ -115,7 +115,7 @@ def test_refusals_are_listed_in_the_html_report_too(
 def test_the_report_shows_what_to_check_first(report: dict, built: Built) -> None:
     from bs4 import BeautifulSoup
 
-    soup = BeautifulSoup((built.output / "rapport.html").read_text(encoding="utf-8"), "html.parser")
+    soup = BeautifulSoup((built.output / "rapport.html").read_text(encoding="utf-8"), "html5lib")
     first, everything = soup.select("table.report")
     assert first["aria-labelledby"] == "h-a-verifier" and everything["aria-labelledby"] == "h-tous"
     flagged = [x for x in report["inputs"] if x["status"] != "ok" or x.get("warnings")]

@@ -189,20 +189,22 @@ def timeline_svg(
         x = LEFT + index * slot
         height = max(count / peak * plot_h, 1.0)  # a single dispatch stays visible
         tip = f"{month.label} : {depeches(count)}"
+        # A month is a <g> (or a link) of .chart-bars holding its tooltip, the slot-wide
+        # rectangle that catches the pointer, then the bar: the stylesheet finds them by
+        # that order (charts.css), so they carry no class (an entity's page draws up to 168
+        # months, and there are thousands of entity pages).
         body = (
             f"<title>{text(tip)}</title>"
-            f'<rect class="chart-bar-hit" x="{num(x)}" y="{num(TOP)}" width="{num(slot)}"'
+            f'<rect x="{num(x)}" y="{num(TOP)}" width="{num(slot)}"'
             f' height="{num(plot_h)}" fill="transparent"/>'
-            f'<rect class="chart-bar" x="{num(x + (slot - bar_width) / 2)}"'
+            f'<rect x="{num(x + (slot - bar_width) / 2)}"'
             f' y="{num(baseline - height)}" width="{num(bar_width)}" height="{num(height)}"/>'
         )
         href = href_for_month(month.key) if href_for_month is not None else None
         if href is not None:
-            bars.append(
-                f'<a class="chart-month" href={attr(safe_href(href))} tabindex="-1">{body}</a>'
-            )
+            bars.append(f'<a href={attr(safe_href(href))} tabindex="-1">{body}</a>')
         else:
-            bars.append(f'<g class="chart-month">{body}</g>')
+            bars.append(f"<g>{body}</g>")
 
     year_row = 2 * TICK_FONT + 7 if month_row else TICK_FONT + 6
     ticks, year_labels = _year_labels(months, slot, baseline, year_row)

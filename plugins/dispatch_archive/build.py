@@ -37,7 +37,7 @@ MANIFEST_NAME = "render-manifest.json"  # in the cache folder: output path -> ke
 FEEDS_VERSION = "feeds-2"  # bump when feeds.py changes what it writes
 # Part of every page key beside the templates: bump when render.py changes what a page's
 # data renders to (markup written in Python, the template loader's treatment of sources).
-RENDER_VERSION = "render-4"
+RENDER_VERSION = "render-5"
 
 
 @dataclass(frozen=True)

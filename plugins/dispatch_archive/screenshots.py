@@ -47,7 +47,7 @@ def busiest_month(output: Path) -> str:
     if not pages:
         return "archives/index.html"
     best = max(
-        pages, key=lambda p: (p.read_text(encoding="utf-8").count('class="card"'), p.as_posix())
+        pages, key=lambda p: (p.read_text(encoding="utf-8").count("<article><h3>"), p.as_posix())
     )
     return best.relative_to(output).as_posix()
 

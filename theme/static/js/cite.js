@@ -1,5 +1,6 @@
 /* « Citer cette dépêche »: this dispatch's BibTeX entry and CSL-JSON item, made in the
- * browser from the page's own data (its JSON-LD and the data- attributes of section.cite),
+ * browser from the page's own data (its JSON-LD, og:site_name, the raw file's path in
+ * section.cite's data-path, the page's own address when the site has no SITEURL),
  * exactly as plugins/dispatch_archive/citations.py writes them into the whole archive's
  * files (tests/test_cite_browser.py compares the two). One file per dispatch would be two
  * hundred thousand files at 100,000 dispatches; without JavaScript the links give the
@@ -40,18 +41,25 @@
     return JSON.stringify(value);
   }
 
+  // The page's permalink: its JSON-LD url when the site has a SITEURL, else its path from
+  // the site root, depeches/SLUG.html (a dispatch page's own file name, where it lives).
+  function permalinkOf(ld) {
+    return ld.url || "depeches/" + decodeURIComponent(location.pathname.split("/").pop());
+  }
+
   function fields() {
-    var section = document.querySelector("section.cite[data-permalink]");
+    var section = document.querySelector("section.cite[data-path]");
     var script = document.querySelector('script[type="application/ld+json"]');
-    if (!section || !script) {
+    var site = document.querySelector('meta[property="og:site_name"]');
+    if (!section || !script || !site) {
       return null;
     }
     var ld = JSON.parse(script.textContent);
-    var permalink = section.getAttribute("data-permalink");
+    var permalink = permalinkOf(ld);
     return {
       slug: permalink.split("/").pop().replace(/\.html$/, ""),  // depeches/SLUG.html
       path: section.getAttribute("data-path"),
-      site: section.getAttribute("data-site"),
+      site: site.getAttribute("content"),
       url: quoteUrl(permalink),
       title: ld.headline,
       date: ld.datePublished || "",
