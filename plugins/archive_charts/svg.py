@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from urllib.parse import urlsplit
-from xml.sax.saxutils import escape, quoteattr
+from xml.sax.saxutils import escape
 
 SVG_NS = "http://www.w3.org/2000/svg"
 
@@ -32,13 +32,17 @@ def num(value: float, digits: int = 1) -> str:
 
 
 def text(value: str) -> str:
-    """Escape text content."""
-    return escape(value)
+    """Escape text content, double quotes included: a figure's markup then holds « " » only
+    around attribute values (dispatch_archive.markup relies on it)."""
+    return escape(value, _QUOTE)
 
 
 def attr(value: str) -> str:
-    """Escape and quote an attribute value (quotes included)."""
-    return quoteattr(value)
+    """Escape and quote an attribute value (quotes included), always between double quotes."""
+    return f'"{escape(value, _QUOTE)}"'
+
+
+_QUOTE = {'"': "&quot;"}
 
 
 def safe_href(href: str) -> str:

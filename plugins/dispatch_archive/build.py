@@ -28,7 +28,7 @@ from .feeds import SUMMARY_CHARS, atom_feed
 from .pages import GROUP_TITLES, PageJob, build_jobs
 from .pipeline import Cache, Outcome, discover, process
 from .render import make_environment, render_job, write_if_changed
-from .settings import DispatchSettings, EntitySettings
+from .settings import DispatchSettings, EntitySettings, check_siteurl
 from .site import GROUP_DIRS, Site, Tally, build_site, lead_of
 
 logger = logging.getLogger(__name__)
@@ -59,7 +59,7 @@ def prepare(settings: Mapping[str, Any]) -> Prepared:
     gazetteer = load_gazetteer(content / es.gazetteer_path)
     site = {
         "SITENAME": settings.get("SITENAME", "Archive"),
-        "SITEURL": settings.get("SITEURL", ""),
+        "SITEURL": check_siteurl(settings.get("SITEURL", "")),
         "SITE_DESCRIPTION": ds.site_description,
         "DEFAULT_LANG": settings.get("DEFAULT_LANG", "fr"),
         "MENUITEMS": tuple(settings.get("MENUITEMS", ())),

@@ -29,6 +29,7 @@ from typing import Any
 from archive_charts.maps import MapPlace, is_mappable, overview_map_svg, place_map_svg
 from archive_charts.timeline import timeline_svg
 
+from .markup import unquote_attributes
 from .site import EntityPage, Site
 
 # Neighbours of a place on its map: the nearest places of these kinds within NEIGHBOUR_KM.
@@ -39,6 +40,11 @@ AREA_KINDS = ("pays", "province")  # shown with their own places, not their neig
 NEIGHBOUR_KM = 120.0
 NEIGHBOURS = 6
 EARTH_RADIUS_KM = 6371.0
+
+
+# Part of every figure's key beside charts_version(): bump when what get() does to a drawn
+# figure changes.
+FIGURE_MARKUP = "bare-attributes-1"
 
 
 @functools.cache
@@ -60,17 +66,20 @@ class FigureCache:
         self.folder = folder
 
     def get(self, kind: str, inputs: Any, draw: Callable[[], str]) -> str:
-        """The cached figure for these inputs, drawn and stored on a miss."""
+        """The cached figure for these inputs, drawn and stored on a miss, its attribute values
+        bare where HTML needs no quotes (markup.unquote_attributes: a timeline's 168 months
+        are some 1,300 attributes)."""
         if self.folder is None:
-            return draw()
-        data = json.dumps([charts_version(), kind, inputs], ensure_ascii=False, sort_keys=True)
+            return unquote_attributes(draw())
+        data = json.dumps([charts_version(), FIGURE_MARKUP, kind, inputs], ensure_ascii=False,
+                          sort_keys=True)
         key = hashlib.blake2b(data.encode("utf-8"), digest_size=16).hexdigest()
         path = self.folder / f"{kind}-{key}.svg"
         try:
             return path.read_text(encoding="utf-8")
         except (FileNotFoundError, UnicodeDecodeError):
             pass
-        svg = draw()
+        svg = unquote_attributes(draw())
         self.folder.mkdir(parents=True, exist_ok=True)
         # Atomic: render workers may draw the same figure at the same time.
         fd, tmp = tempfile.mkstemp(dir=self.folder, prefix=".tmp-")

@@ -12,6 +12,7 @@ from typing import Any
 import jinja2
 from markupsafe import Markup, escape
 
+from .markup import attr_value
 from .pages import PageJob, root_of
 
 try:  # markupsafe's C escaping, without the Markup object escape() makes of each value
@@ -50,6 +51,8 @@ class DedentingLoader(jinja2.FileSystemLoader):
         if "<pre" not in source and "<textarea" not in source:
             source = _BLOCK_GAP.sub(_block_gap, _INDENT.sub("\n", source))
             source = _END_TAG.sub(_end_tag, source)
+        source = _TEMPLATE_VALUE.sub(_template_value, source)
+        source = _TEMPLATE_EXPRESSIONS.sub(_template_expressions, source)
         # The no-break space of French punctuation (« Source&nbsp;: ») as the character
         # itself: two bytes in UTF-8 instead of six.
         return source.replace("&nbsp;", "\u00a0"), filename, uptodate
@@ -60,7 +63,8 @@ _INDENT = re.compile(r"\n[ \t]+")
 # space at the edge of a block, between table cells, list items or flex and grid items is
 # dropped), so the template's lines are joined there. Between two inline elements (« </a>
 # <a> ») it is a space between words, and is kept.
-_BLOCK_GAP = re.compile(r"(<(/?)([a-zA-Z][a-zA-Z0-9]*)\b[^<>]*>)\n(?=<(/?)([a-zA-Z][a-zA-Z0-9]*)\b)")
+_BLOCK_GAP = re.compile(
+    r"(<(/?)([a-zA-Z][a-zA-Z0-9]*)\b[^<>]*>)\n(?=<(/?)([a-zA-Z][a-zA-Z0-9]*)\b)")
 BLOCK_TAGS = frozenset(
     "html head body title meta link script style header nav main article section aside footer "
     "div p h1 h2 h3 h4 h5 h6 ul ol li dl dt dd table caption thead tbody tfoot tr td th "
@@ -71,6 +75,39 @@ def _block_gap(match: re.Match[str]) -> str:
     if match[3].lower() in BLOCK_TAGS or match[5].lower() in BLOCK_TAGS:
         return match[1]
     return match[0]
+
+
+# An attribute value of the template's own source that HTML reads the same without quotes:
+# static text, or the page's ROOT followed by static text ("../" repeated, or SITEURL,
+# which settings.check_siteurl keeps free of spaces and quotes). A value holding any other
+# template expression keeps its quotes: what it renders to is unknown here.
+_TEMPLATE_VALUE = re.compile(
+    r"""(\s[a-zA-Z][\w:.-]*)="((?:\{\{ ROOT \}\})?[^\s"'=<>`{}]+)"(/>)?""")
+# A value made of such text and template expressions (« {{ ROOT }}{{ d.url }} »,
+# « h-{{ slug }} »): written through the filter bare, which quotes what it renders to only
+# where HTML needs it.
+_TEMPLATE_EXPRESSIONS = re.compile(
+    r"""(\s[a-zA-Z][\w:.-]*)="((?:[^\s"'=<>`{}\\]|\{\{[^{}]*\}\})*\{\{[^{}]*\}\}"""
+    r"""(?:[^\s"'=<>`{}\\]|\{\{[^{}]*\}\})*)"(/>)?""")
+_PIECES = re.compile(r"\{\{([^{}]*)\}\}|[^{]+")
+
+
+def _template_value(match: re.Match[str]) -> str:
+    # Before « /> » a space keeps the slash out of the value.
+    return f"{match[1]}={match[2]} />" if match[3] else f"{match[1]}={match[2]}"
+
+
+def _template_expressions(match: re.Match[str]) -> str:
+    pieces = [f"({p[1].strip()})" if p[1] is not None else f'"{p[0]}"'
+              for p in _PIECES.finditer(match[2])]
+    end = " />" if match[3] else ""
+    return f"{match[1]}={{{{ ({' ~ '.join(pieces)})|bare }}}}{end}"
+
+
+def bare(value: Any) -> Markup:
+    """The filter bare: a value escaped as Jinja would, without quotes where HTML needs none
+    (markup.attr_value), with them elsewhere."""
+    return Markup(attr_value(esc(value)))
 
 
 # End tags that HTML implies where the template's next tag is written (the HTML standard,
@@ -126,6 +163,7 @@ def make_environment(template_dirs: Iterable[Path], globals_: Mapping[str, Any])
     env.globals["render_chip"] = render_chip
     env.globals["render_chip_items"] = render_chip_items
     env.globals["report_rows"] = report_rows
+    env.filters["bare"] = bare
     return env
 
 
@@ -144,12 +182,12 @@ def render_segments(segs: Iterable[Mapping[str, Any]], root: str) -> Markup:
             # carry a class of their own. At 100,000 dispatches, 16 bytes a mention are
             # 30 MB of output.
             model = " (repéré par le modèle)" if s["via"] == "modele" else ""
-            kind = ' class="lieu"' if s["group"] == "lieu" else ""
+            kind = " class=lieu" if s["group"] == "lieu" else ""
             same = not model and s["name"] == s["text"]
-            title = "" if same else f' title="{esc(s["name"])}{model}"'
+            title = "" if same else f" title={attr_value(esc(s['name']) + model)}"
             if "url" in s:  # the entity's first mention on the page: a link
-                href = f"{r}{esc(s['url'])}"
-                out.append(f'<a{kind} href="{href}"{title}>{text}</a>')
+                href = attr_value(f"{r}{esc(s['url'])}")
+                out.append(f"<a{kind} href={href}{title}>{text}</a>")
             else:
                 out.append(f'<span{kind}{title}>{text}</span>')
         else:
@@ -208,7 +246,7 @@ def _chip(c: Mapping[str, Any], root: str, show_count: bool, listed: bool = Fals
     """A chip's whole link, root already escaped, with its count when asked (listed: inside
     a <ul class="chips">, see chip_parts)."""
     before, after = chip_parts(c, listed)
-    count = f' <span class="count">{esc(c["count"])}</span>' if show_count else ""
+    count = f" <span class=count>{esc(c['count'])}</span>" if show_count else ""
     return f"{before}{root}{after}{count}</a>"
 
 
@@ -225,8 +263,10 @@ def chip_parts(c: Mapping[str, Any], listed: bool = False) -> tuple[str, str]:
         classes.append("chip-lieu")
     if not c["verified"]:
         classes.append("chip-unverified")
-    opening = f'<a class="{" ".join(classes)}" href="' if classes else '<a href="'
-    return (opening, f'{esc(c["url"])}">{esc(c["name"])}')
+    url = esc(c["url"])
+    quote = '"' if attr_value(url) != url else ""  # the root before it needs none
+    opening = f"<a class={attr_value(' '.join(classes))} href=" if classes else "<a href="
+    return (opening + quote, f'{url}{quote}>{esc(c["name"])}')
 
 
 def render_card(d: Mapping[str, Any], root: str, chips: bool = True) -> Markup:
@@ -239,29 +279,32 @@ def card_parts(d: Mapping[str, Any], chips: bool = True) -> tuple[str, ...]:
     """A card's markup cut where the root goes (before each link's address): the card is
     root.join(parts), root escaped. Every value is escaped."""
     if d["date"]:
-        when = f'<time datetime="{esc(d["date"])}">{esc(d["date_label"])}</time>'
+        when = f"<time datetime={attr_value(esc(d['date']))}>{esc(d['date_label'])}</time>"
     else:
-        when = '<span class="undated">non datée</span>'
+        when = "<span class=undated>non datée</span>"
     source = f" · {esc(d['source'])}" if d["source"] else ""
     # No class or line break a stylesheet can do without (a card is the one <article> without
     # a class; its h3, the h3 + p of the date and source, its p, .chips a): at 100,000
-    # dispatches a card is written about 1.2 million times, 45 bytes 54 MB. No end tag HTML implies at the same place (a <p> ends
-    # at the next <p>, at a <ul> or at the card's end; a list item at the next one or at
-    # the list's end): the DOM is the same.
-    parts = ['<article><h3><a href="']
+    # dispatches a card is written about 1.2 million times, 45 bytes 54 MB. No end tag HTML
+    # implies at the same place (a <p> ends at the next <p>, at a <ul> or at the card's
+    # end; a list item at the next one or at the list's end), no quotes where HTML needs
+    # none (markup.attr_value): the DOM is the same.
+    url = esc(d["url"])
+    quote = '"' if attr_value(url) != url else ""  # the root before it needs none
+    parts = ["<article><h3><a href=" + quote]
     cur = [
-        f'{esc(d["url"])}">{esc(d["title"])}</a></h3>',
+        f'{url}{quote}>{esc(d["title"])}</a></h3>',
         f'<p>{when}{source}',
         f'<p>{esc(d["lead"])}',
     ]
     if chips and (d["places"] or d["actors"]):
-        cur.append('<ul class="chips" aria-label="Entités citées">')
+        cur.append('<ul class=chips aria-label="Entités citées">')
         for c in (*d["places"], *d["actors"]):
             before, after = chip_parts(c, listed=True)
             parts.append("".join(cur) + "<li>" + before)
             cur = [after, "</a>"]
         if d["more"]:
-            cur.append(f'<li class="chips-more" title="{d["more"]:d} autres entités, sur la page '
+            cur.append(f'<li class=chips-more title="{d["more"]:d} autres entités, sur la page '
                        f'de la dépêche">+{d["more"]:d}')
         cur.append("</ul>")
     cur.append("</article>\n")
@@ -284,14 +327,15 @@ def report_rows(inputs: Iterable[Mapping[str, Any]]) -> Markup:
         if x["status"] == "erreur":
             detail = esc(x["reason"])
         else:
-            detail = f'<a href="{esc(x["url"])}">{esc(x["title"])}</a>'
+            detail = f'<a href={attr_value(esc(x["url"]))}>{esc(x["title"])}</a>'
             if x["same_as"]:
                 detail += " — même contenu que " + ", ".join(esc(t) for t in x["same_as"])
             if x["rules"]:
                 detail += " — règles\u00a0: " + ", ".join(
                     f"{esc(k)} ×{esc(v)}" for k, v in x["rules"].items())
             detail += "".join(f" — {esc(w)}" for w in x["warnings"])
-        rows.append(f'<tr class="status-{esc(x["status"])}"><td><code>{esc(x["path"])}</code>'
+        status = attr_value("status-" + esc(x["status"]))
+        rows.append(f'<tr class={status}><td><code>{esc(x["path"])}</code>'
                     f'<td>{REPORT_STATUS[x["status"]]}<td>{detail}')
     return Markup("\n".join(rows))
 
@@ -300,7 +344,7 @@ def render_job(env: jinja2.Environment, job: PageJob) -> bytes:
     """Render one page; ROOT is the relative way back to the site root."""
     template = env.get_template(job.template)
     html = template.render(job.context, ROOT=root_of(job.path), page_path=job.path)
-    return unquote_attributes(unquote_apostrophes(html)).encode("utf-8")
+    return unquote_apostrophes(html).encode("utf-8")
 
 
 def unquote_apostrophes(html: str) -> str:
@@ -310,26 +354,6 @@ def unquote_apostrophes(html: str) -> str:
     exact sequence &#39; never comes from an escaped « & » (that is &amp;), and script
     elements hold JSON, whose apostrophes are \u0027. 1.5 MB of 277 at 10,000 dispatches."""
     return html.replace("&#39;", "'")
-
-
-_QUOTED_VALUE = re.compile("=\"([^\\s\"'=<>`]+)\"(?!/)")
-_QUOTED_BEFORE_SLASH = re.compile("=\"([^\\s\"'=<>`]+)\"/>")
-
-
-def unquote_attributes(html: str) -> str:
-    """The page with the quotes left out around attribute values that HTML reads the same
-    without them (no space, quote, « = », « < », « > » or backtick): href=../lieux/homs.html,
-    class=lieu. The page's DOM is the same, and its markup 2–4 % smaller.
-
-    Only attribute values can match: text is escaped (« " » is &#34;), and the one script
-    element a page holds is JSON, where a quote after « = » ends a string and is followed by
-    « , », « : », « ] » or « } », never by a value and a quote. A value right before « /> »
-    (an SVG element's end) is followed by a space instead: unquoted, the slash would join
-    the value.
-    """
-    if "/>" in html:
-        html = _QUOTED_BEFORE_SLASH.sub(r"=\1 />", html)
-    return _QUOTED_VALUE.sub(r"=\1", html)
 
 
 def write_if_changed(out_dir: Path, rel_path: str, data: bytes) -> bool:

@@ -17,6 +17,24 @@ class SettingsError(Exception):
 
 T = TypeVar("T")
 
+# What an address written without quotes in a page's attributes may not hold.
+_NOT_IN_BARE_ATTRIBUTE = frozenset(" \t\n\r\f\"'=<>`")
+
+
+def check_siteurl(value: Any) -> str:
+    """SITEURL as the pages write it: empty, or an address with no space, quote, « = », « < »,
+    « > » or backtick. Pages write it, as a link's start, without quotes (render.py), and no
+    valid address needs those characters written as they are (percent-encode them)."""
+    if not isinstance(value, str):
+        raise SettingsError(f"Setting SITEURL must be a string, not {type(value).__name__}.")
+    bad = sorted(set(value) & _NOT_IN_BARE_ATTRIBUTE)
+    if bad:
+        raise SettingsError(
+            f"Setting SITEURL {value!r} holds {' '.join(repr(c) for c in bad)}: write the address "
+            "with those characters percent-encoded (a space is %20), e.g. "
+            "'https://example.org/mon%20archive'.")
+    return value
+
 
 def _from_settings(cls: type[T], prefix: str, settings: Mapping[str, Any]) -> T:
     names = {f.name.upper(): f for f in fields(cls)}  # type: ignore[arg-type]
