@@ -465,8 +465,11 @@ def test_opengraph_on_every_page_and_no_address_without_siteurl(
         )
         assert "og:url" not in og, path
         assert page.find("link", rel="canonical") is None, path
+        # No og:description: previews read the description when it is missing.
+        assert "og:description" not in og, path
     seed = soup(site, SEED_PAGE)
     assert seed.find("meta", property="og:type")["content"] == "article"
+    assert seed.find("meta", attrs={"name": "description"})["content"]
 
 
 @pytest.mark.slow
