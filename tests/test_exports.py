@@ -284,25 +284,10 @@ GAZETTEER = Gazetteer({"osdh": OSDH}, frozenset(), "test")
 
 def small_site(count: int = 12) -> Site:
     """A site model of count dispatches naming the OSDH, over a few months and undated."""
-    records = [
-        {
-            "path": f"{n:04d}.txt",
-            "title": f"Dépêche {n:04d}",
-            "date": None if n % 5 == 4 else f"2019-{n % 3 + 1:02d}-{n + 1:02d}",
-            "source": "AFP",
-            "url": None,
-            "paragraphs": ["Le texte de la dépêche."],
-            "removed": [],
-            "warnings": [],
-            "sha256": f"{n:064d}",
-            "encoding": "utf-8",
-            "format": "txt",
-            "mentions": [{"slug": "osdh", "block": 1, "start": 0, "end": 2, "via": "repertoire"}],
-            "discovered": [],
-        }
-        for n in range(count)
-    ]
-    return build_model(records, [], GAZETTEER)
+    from test_periods import record
+
+    dates = [None if n % 5 == 4 else f"2019-{n % 3 + 1:02d}-{n + 1:02d}" for n in range(count)]
+    return build_model([record(n, date) for n, date in enumerate(dates)], [], GAZETTEER)
 
 
 def parts_of(files: list[tuple[str, bytes]]) -> dict[str, ET.Element]:
