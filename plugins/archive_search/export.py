@@ -146,8 +146,16 @@ class Writer:
         self.names.add(name)
         if hashed and name in self.trusted:
             return
-        content = _script(key, payload, pack=hashed)
         path = self.out_dir / name
+        if (hashed and name in self.previous_trusted and name in self.previous
+                and name not in self.existing):
+            # The previous export's file of this name has these bytes: link it without
+            # making them (packing is most of a file's cost; a rebuild after one new
+            # dispatch keeps nearly every file).
+            assert self.previous_dir is not None
+            self.link(self.previous_dir / name, path)
+            return
+        content = _script(key, payload, pack=hashed)
         if name in self.existing:
             if path.read_bytes() == content:
                 return
@@ -159,7 +167,7 @@ class Writer:
         if name in self.previous:
             assert self.previous_dir is not None
             old = self.previous_dir / name
-            if (hashed and name in self.previous_trusted) or old.read_bytes() == content:
+            if old.read_bytes() == content:
                 self.link(old, path)
                 return
         _write_new(str(path), content)
