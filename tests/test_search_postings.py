@@ -9,7 +9,6 @@ previous output, and the result is the same as an export from scratch.
 from __future__ import annotations
 
 import base64
-import json
 import os
 import random
 from array import array
