@@ -27,6 +27,13 @@ def attr_value(value: str) -> str:
     return f'"{value}"'
 
 
+def quote_after_root(address: str) -> str:
+    """The quote to write around ROOT + address when the markup is cut where the page's ROOT
+    goes (chips, cards): none when the address, already escaped, needs none (ROOT never
+    does), else a double quote."""
+    return "" if attr_value(address) == address else '"'
+
+
 def unquote_attributes(markup: str) -> str:
     """Markup that our code wrote (an SVG figure), its attribute values left bare where HTML
     reads them the same without quotes.

@@ -12,7 +12,7 @@ from typing import Any
 import jinja2
 from markupsafe import Markup, escape
 
-from .markup import attr_value
+from .markup import attr_value, quote_after_root
 from .pages import PageJob, root_of
 
 try:  # markupsafe's C escaping, without the Markup object escape() makes of each value
@@ -50,7 +50,6 @@ class DedentingLoader(jinja2.FileSystemLoader):
         source, filename, uptodate = super().get_source(environment, template)
         if "<pre" not in source and "<textarea" not in source:
             source = _BLOCK_GAP.sub(_block_gap, _INDENT.sub("\n", source))
-            source = _BLOCK_BEFORE_STATEMENT.sub(_block_gap_statement, source)
             source = _END_TAG.sub(_end_tag, source)
             source = _DOCUMENT_TAG.sub("", source)
         source = _TEMPLATE_VALUE.sub(_template_value, source)
@@ -61,30 +60,23 @@ class DedentingLoader(jinja2.FileSystemLoader):
 
 
 _INDENT = re.compile(r"\n[ \t]+")
-# A line break between two tags, one of which is a block's: it renders as nothing (white
-# space at the edge of a block, between table cells, list items or flex and grid items is
-# dropped), so the template's lines are joined there. Between two inline elements (« </a>
-# <a> ») it is a space between words, and is kept.
+# A line break after a tag, before another tag or a template statement, where one of the
+# two tags is a block's: it renders as nothing (white space at the edge of a block, between
+# table cells, list items or flex and grid items is dropped, whatever a statement writes
+# next: « </p> {% endfor %} », « <p class="meta"> {% if date %} »), so the template's lines
+# are joined there. Between two inline elements (« </a> <a> ») it is a space between
+# words, and is kept.
 _BLOCK_GAP = re.compile(
-    r"(<(/?)([a-zA-Z][a-zA-Z0-9]*)\b[^<>]*>)\n(?=<(/?)([a-zA-Z][a-zA-Z0-9]*)\b)")
+    r"(<(/?)([a-zA-Z][a-zA-Z0-9]*)\b[^<>]*>)\n(?=<(/?)([a-zA-Z][a-zA-Z0-9]*)\b|\{%)")
 BLOCK_TAGS = frozenset(
     "html head body title meta link script style header nav main article section aside footer "
     "div p h1 h2 h3 h4 h5 h6 ul ol li dl dt dd table caption thead tbody tfoot tr td th "
     "details summary form fieldset legend figure figcaption blockquote hr".split())
 
 
-# The same line break between a block's tag and a template statement (« </p>
-# {% endfor %} », « <p class="meta"> {% if date %} »): at a block's edge it renders as
-# nothing, whatever the statement writes next.
-_BLOCK_BEFORE_STATEMENT = re.compile(r"(<(/?)([a-zA-Z][a-zA-Z0-9]*)\b[^<>]*>)\n(?=\{%)")
-
-
-def _block_gap_statement(match: re.Match[str]) -> str:
-    return match[1] if match[3].lower() in BLOCK_TAGS else match[0]
-
-
 def _block_gap(match: re.Match[str]) -> str:
-    if match[3].lower() in BLOCK_TAGS or match[5].lower() in BLOCK_TAGS:
+    following = match[5]  # None before a template statement
+    if match[3].lower() in BLOCK_TAGS or (following and following.lower() in BLOCK_TAGS):
         return match[1]
     return match[0]
 
@@ -285,7 +277,7 @@ def chip_parts(c: Mapping[str, Any], listed: bool = False) -> tuple[str, str]:
     if not c["verified"]:
         classes.append("chip-unverified")
     url = esc(c["url"])
-    quote = '"' if attr_value(url) != url else ""  # the root before it needs none
+    quote = quote_after_root(url)
     opening = f"<a class={attr_value(' '.join(classes))} href=" if classes else "<a href="
     return (opening + quote, f'{url}{quote}>{esc(c["name"])}')
 
@@ -311,7 +303,7 @@ def card_parts(d: Mapping[str, Any], chips: bool = True) -> tuple[str, ...]:
     # end; a list item at the next one or at the list's end), no quotes where HTML needs
     # none (markup.attr_value): the DOM is the same.
     url = esc(d["url"])
-    quote = '"' if attr_value(url) != url else ""  # the root before it needs none
+    quote = quote_after_root(url)
     parts = ["<article><h3><a href=" + quote]
     cur = [
         f'{url}{quote}>{esc(d["title"])}</a></h3>',
