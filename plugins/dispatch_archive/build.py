@@ -218,10 +218,11 @@ class ArchiveBuild:
         return rewritten
 
     def feed_jobs(
-        self, entities: Container[str] | None = None
+        self, entities: Container[str] | None = None, mine: Callable[[str], bool] | None = None
     ) -> Iterator[tuple[str, str, Callable[[], bytes]]]:
         """(path, key of its inputs, maker) for the archive's Atom feed and one per entity
-        (only those of entities, when given)."""
+        (only those of entities, when given, and those whose path mine accepts: a render
+        worker's share, whose keys alone it computes)."""
         site = self.site
         assert site is not None
         limit = self.prepared.dispatch.feed_items
@@ -244,13 +245,16 @@ class ArchiveBuild:
                                                 "n": limit})
             return path, key, lambda: atom_feed(site, title, path, page_url, items, url, limit)
 
-        everything = list(range(len(site.dispatches)))
-        yield feed(name, "feeds/all.atom.xml", "index.html", everything, limit)
+        if mine is None or mine("feeds/all.atom.xml"):
+            everything = list(range(len(site.dispatches)))
+            yield feed(name, "feeds/all.atom.xml", "index.html", everything, limit)
         for slug, page in sorted(site.entities.items()):
             if entities is not None and slug not in entities:
                 continue
             folder = GROUP_DIRS[page.entity.group]
             path = f"feeds/{folder}/{slug}.atom.xml"
+            if mine is not None and not mine(path):
+                continue
             title = f"{name} — {page.entity.name}"
             yield feed(title, path, page.url, page.dispatches, entity_limit)
 
@@ -503,9 +507,7 @@ def _render_part(part: int) -> _Part:
             out.rewritten += write_if_changed(build.output_path, job.path, render_job(env, job))
         out.manifest[job.path] = key
         out.paths.append(job.path)
-    for path, key, make in build.feed_jobs():
-        if not _mine(path, part, workers):
-            continue
+    for path, key, make in build.feed_jobs(mine=lambda path: _mine(path, part, workers)):
         if not keep_previous(path, key):
             out.rewritten += write_if_changed(build.output_path, path, make())
         out.manifest[path] = key

@@ -29,8 +29,12 @@ def connections(
     """Best co-mentioned entities of each group ("acteur", "lieu"), best first.
 
     A pair needs min_shared dispatches in common, or all of the entity's own when it has
-    fewer: an entity cited once still shows what its one dispatch is about.
+    fewer: an entity cited once still shows what its one dispatch is about. Made once per
+    site model (Site.connections).
     """
+    memo = site.connections.get((slug, min_shared, limit))
+    if memo is not None:
+        return memo
     page = site.entities[slug]
     joint = site.co_mentions(slug)
     counts = {other: (len(site.entities[other].dispatches), n) for other, n in joint.items()}
@@ -41,4 +45,5 @@ def connections(
         group = out[site.entities[item.name].entity.group]
         if len(group) < limit:
             group.append(Connection(item.name, item.score, tuple(site.shared(slug, item.name))))
+    site.connections[slug, min_shared, limit] = out
     return out

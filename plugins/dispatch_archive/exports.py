@@ -264,8 +264,11 @@ def export_jobs(site: Site, siteurl: str, sitename: str, es: EntitySettings,
 
     gz = gzipped(len(site.dispatches), gzip_from)
 
-    def entity(path: str, slug: str) -> FileJob:
-        return path, lambda: [(path, compressed(_json(entity_record(site, slug, siteurl, es)), gz))]
+    def entity(path: str, page: EntityPage) -> FileJob:
+        # Shared out by the entity page's path: the worker that ranks the entity's
+        # co-mentions for its page finds them made (Site.connections).
+        slug = page.entity.slug
+        return page.url, lambda: [(path, compressed(_json(entity_record(site, slug, siteurl, es)), gz))]
 
     def summary() -> list[tuple[str, bytes]]:
         rows = [
@@ -283,7 +286,7 @@ def export_jobs(site: Site, siteurl: str, sitename: str, es: EntitySettings,
 
     yield names["depeches.jsonl"], table
     for slug, page in sorted(site.entities.items()):
-        yield entity(entity_data_file(site, page, gzip_from), slug)
+        yield entity(entity_data_file(site, page, gzip_from), page)
     yield "donnees/entites.json", summary
 
 
@@ -310,7 +313,7 @@ def citation_jobs(site: Site, sitename: str, siteurl: str, gzip_from: int = 0) -
 
 def extra_jobs(site: Site, prepared: Any) -> Iterator[FileJob]:
     """Every file of the build that is not rendered from a template, except feeds, as jobs
-    that the render workers share out by path.
+    that the render workers share out by path (an entity's JSON by its page's path).
 
     ``prepared`` is build.Prepared (settings and the globals the templates see).
     """

@@ -109,6 +109,9 @@ class Site:
     removals: Counter[tuple[str, str]] | None = None
     # Each entity's dispatch indices as an array, for shared(): made when first asked
     indices: dict[str, Any] = field(default_factory=dict)
+    # connections.connections memo, by (slug, min_shared, limit): an entity's page and its
+    # JSON export both rank its co-mentions (the render workers give both to one process)
+    connections: dict[tuple[str, int, int], Any] = field(default_factory=dict)
 
     def by_group(self, group: str) -> list[EntityPage]:
         """Entity pages of one group, by folded name."""
