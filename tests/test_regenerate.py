@@ -102,6 +102,33 @@ def test_a_full_build_after_an_update_matches_a_fresh_build(resident: Resident, 
         assert (out / path).read_bytes() == (tmp_path / "out" / path).read_bytes(), path
 
 
+def test_a_full_build_after_an_edit_keeps_every_dispatch_page_on_its_prekey(
+    tmp_path: Path,
+) -> None:
+    """The resident process keys a dispatch page by its prekey, as a full build does: after
+    an edit and a flush, a full build of the same files lays out no dispatch page and
+    rewrites none (it does rewrite the whole-archive exports, which the resident process
+    leaves to it)."""
+    resident = _resident(tmp_path)
+    seed = resident.folder / "000_ed6308b521bfe103.txt"
+    seed.write_text(seed.read_text(encoding="utf-8").replace(
+        "Dernières nouvelles", "Les secours ont dégagé trois survivants.\n\nDernières nouvelles"),
+        encoding="utf-8")
+    result = resident.poll()
+    assert result is not None and result["changed"] == ["000_ed6308b521bfe103"]
+    resident.flush()
+    build = resident.build
+    edited = build.output_path / SEED_PAGE
+    pages = sorted((build.output_path / "depeches").glob("*.html"))
+    mtimes = [p.stat().st_mtime_ns for p in pages]
+    build.read()
+    build.write()
+    assert build.site is not None
+    assert build.stats["prekeyed"] == len(build.site.dispatches) == len(pages)
+    assert [p.stat().st_mtime_ns for p in pages] == mtimes
+    assert "trois survivants" in edited.read_text(encoding="utf-8")
+
+
 def test_the_rules_page_counts_an_added_dispatch_and_forgets_it(
     resident: Resident, tmp_path: Path
 ) -> None:

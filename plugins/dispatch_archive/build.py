@@ -157,7 +157,7 @@ class ArchiveBuild:
         manifest_path = self.cache_dir / MANIFEST_NAME
         previous = os.environ.get(PREVIOUS_ENV)
         previous_dir = Path(previous) if previous else self.output_path
-        old_manifest, old_prekeys = _load_manifest(manifest_path, previous_dir)
+        old_manifest = _load_manifest(manifest_path, previous_dir)
         manifest_path.unlink(missing_ok=True)  # a build that dies from here on leaves none
         salt = _templates_salt(self.theme_path / "templates", self.prepared.site)
         workers = self.plan.render if self.plan else self.prepared.dispatch.worker_count()
@@ -171,7 +171,7 @@ class ArchiveBuild:
                                       report_data)
 
         global _ACTIVE
-        _ACTIVE = (self, old_manifest, old_prekeys, previous_dir, salt, workers)
+        _ACTIVE = (self, old_manifest, previous_dir, salt, workers)
         try:
             if workers == 1:
                 parts = [_render_part(0)]
@@ -195,12 +195,10 @@ class ArchiveBuild:
         finally:
             _ACTIVE = None
         manifest: dict[str, str] = {}
-        prekeys: dict[str, str] = {}
         rewritten = reused = prekeyed = 0
         paths: list[str] = []
         for part in parts:
             manifest.update(part.manifest)
-            prekeys.update(part.prekeys)
             prekeyed += part.prekeyed
             rewritten += part.rewritten
             reused += part.reused
@@ -208,7 +206,7 @@ class ArchiveBuild:
         manifest.update(report_manifest)
         rewritten += report_rewritten
         paths += [report_data, "rapport.html"]
-        save_manifest(manifest_path, manifest, self.output_path, prekeys)
+        save_manifest(manifest_path, manifest, self.output_path)
         self.manifest, self.salt = manifest, salt  # `invoke regenerate` renders from here on
         self.written_paths = sorted(paths)
         self.stats = {"files": len(paths), "rewritten": rewritten, "reused": reused,
@@ -371,13 +369,13 @@ ENTITY_FOLDERS = frozenset(GROUP_DIRS.values())
 PARALLEL_THRESHOLD = 300  # below this many dispatches, forking costs more than it saves
 PREVIOUS_ENV = "DISPATCH_PREVIOUS_OUTPUT"
 # Set by ArchiveBuild.write() just before forking: the workers inherit it.
-_ACTIVE: tuple[ArchiveBuild, dict[str, str], dict[str, str], Path, str, int] | None = None
+_ACTIVE: tuple[ArchiveBuild, dict[str, str], Path, str, int] | None = None
 
 
 @dataclass
 class _Part:
     manifest: dict[str, str] = field(default_factory=dict)
-    prekeys: dict[str, str] = field(default_factory=dict)
+    prekeys: dict[str, str] = field(default_factory=dict)  # of the dispatch pages laid out
     prekeyed: int = 0  # dispatch pages kept on their prekey, their data never gathered
     paths: list[str] = field(default_factory=list)
     rewritten: int = 0
@@ -399,7 +397,8 @@ class DispatchPrekeys:
     names that entity's name, address, group, kind, verified flag, coordinates and count in
     the dispatch. When all of these, the templates and settings (salt) and the code that
     makes page data hash as in the previous build, so does the page: its data is not
-    gathered (at 10,000 dispatches, most of a no-op rebuild's rendering stage).
+    gathered (at 10,000 dispatches, most of a no-op rebuild's rendering stage). It is the
+    page's key in the render manifest, in a full build as in `invoke regenerate`.
     """
 
     def __init__(self, build: ArchiveBuild, salt: str) -> None:
@@ -462,7 +461,7 @@ def _mine(path: str, part: int, workers: int) -> bool:
 def _render_part(part: int) -> _Part:
     """Render this worker's share of pages and feeds (all of them with one worker)."""
     assert _ACTIVE is not None
-    build, old_manifest, old_prekeys, previous_dir, salt, workers = _ACTIVE
+    build, old_manifest, previous_dir, salt, workers = _ACTIVE
     out = _Part()
     env = make_environment([build.theme_path / "templates"], build.prepared.site)
     previous, output = previous_dir.resolve(), build.output_path.resolve()
@@ -490,19 +489,20 @@ def _render_part(part: int) -> _Part:
         key = prekey(path)
         if key is None:
             return True
+        if keep_previous(path, key):
+            out.manifest[path] = key
+            out.paths.append(path)
+            out.prekeyed += 1
+            return False
         out.prekeys[path] = key
-        if old_prekeys.get(path) == key and path in old_manifest:
-            if keep_previous(path, old_manifest[path]):
-                out.manifest[path] = old_manifest[path]
-                out.paths.append(path)
-                out.prekeyed += 1
-                return False
         return True
 
     # Before, each worker laid out every page and dropped the others' (10,000 dispatch
     # pages' data gathered twice over): a third of a rebuild's rendering stage.
     for job in build.jobs(prune=wanted):
-        key = job_key(salt, job.template, job.context)
+        # A dispatch page's key is its prekey: its data is not pickled to be hashed (2.3 s
+        # of a full build's CPU at 10,000 dispatches went to job keys, most of it there).
+        key = out.prekeys.pop(job.path, None) or job_key(salt, job.template, job.context)
         if not keep_previous(job.path, key):
             out.rewritten += write_if_changed(build.output_path, job.path, render_job(env, job))
         out.manifest[job.path] = key
@@ -572,9 +572,10 @@ def _identity(folder: Path) -> list[int]:
     return [stat.st_dev, stat.st_ino]
 
 
-def _load_manifest(path: Path, previous_dir: Path) -> tuple[dict[str, str], dict[str, str]]:
-    """The previous build's page keys and dispatch pages' prekeys, if previous_dir is the
-    folder that build wrote.
+def _load_manifest(path: Path, previous_dir: Path) -> dict[str, str]:
+    """The previous build's page keys, if previous_dir is the folder that build wrote.
+    A dispatch page's key is its prekey (DispatchPrekeys), any other page's a hash of its
+    data (job_key), a feed's of what it shows, an extra file's of its bytes.
 
     The manifest names its output folder by device and inode: `invoke build` renames the
     folder it built into output/, which keeps the inode, so a build killed before the swap
@@ -583,20 +584,19 @@ def _load_manifest(path: Path, previous_dir: Path) -> tuple[dict[str, str], dict
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
         if not isinstance(data, dict) or data.get("dir") != _identity(previous_dir):
-            return {}, {}
+            return {}
     except (OSError, ValueError):
-        return {}, {}
-    entries, prekeys = data.get("entries"), data.get("pre")
-    return (entries if isinstance(entries, dict) else {},
-            prekeys if isinstance(prekeys, dict) else {})
+        return {}
+    entries = data.get("entries")
+    return entries if isinstance(entries, dict) else {}
 
 
-def save_manifest(path: Path, manifest: Mapping[str, str], output: Path,
-                  prekeys: Mapping[str, str] | None = None) -> None:
-    """Save the page keys (and prekeys: `invoke regenerate` saves none, so the next full
-    build lays out every dispatch page once and trusts no prekey older than its changes)."""
+def save_manifest(path: Path, manifest: Mapping[str, str], output: Path) -> None:
+    """Save the page keys of the build that wrote output (a full build or `invoke
+    regenerate`: a dispatch page's key is the same prekey in both, so a stale key can only
+    fail to match, and the page is then made again)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(".tmp")
-    data = {"dir": _identity(output), "entries": dict(manifest), "pre": dict(prekeys or {})}
+    data = {"dir": _identity(output), "entries": dict(manifest)}
     tmp.write_text(json.dumps(data, sort_keys=True), encoding="utf-8")
     os.replace(tmp, path)

@@ -25,7 +25,15 @@ from itertools import chain
 from pathlib import Path
 from typing import Any
 
-from .build import MANIFEST_NAME, ArchiveBuild, Prepared, job_key, make_tagger, save_manifest
+from .build import (
+    MANIFEST_NAME,
+    ArchiveBuild,
+    DispatchPrekeys,
+    Prepared,
+    job_key,
+    make_tagger,
+    save_manifest,
+)
 from .pages import build_jobs
 from .periods import period_prefixes, shape
 from .pipeline import Cache, Failure, Record, is_dispatch, process
@@ -256,6 +264,10 @@ class Resident:
         alive = {id(r) for r in records}
         self.tallies = {k: v for k, v in self.tallies.items() if k in alive}
         self.build.site = site
+        record_keys = self.build.outcome.keys  # what dispatch pages' keys are made from
+        for path in old_paths:
+            record_keys.pop(path, None)
+        record_keys.update(outcome.keys)
         self._reuse_cards(site)
         new_paths = {r["path"] for r in outcome.records}
         new = [d for d in site.dispatches if d.record["path"] in new_paths]
@@ -283,11 +295,13 @@ class Resident:
         if not self.manifest_dirty:
             (self.build.cache_dir / MANIFEST_NAME).unlink(missing_ok=True)
             self.manifest_dirty = True
+        prekey = DispatchPrekeys(self.build, self.build.salt)
         for job in build_jobs(site, self.build.prepared.dispatch, self.build.prepared.entity, prune=wanted):
             if not wanted(job.path):
                 continue
             laid_out.add(job.path)
-            key = job_key(self.build.salt, job.template, job.context)
+            # A dispatch page's key is its prekey, as in a full build (build._render_part)
+            key = prekey(job.path) or job_key(self.build.salt, job.template, job.context)
             if keys.get(job.path) == key:
                 continue  # its data did not change: the page stays as it is
             rendered_paths.append(job.path)
