@@ -111,9 +111,9 @@ def test_a_full_build_after_an_edit_keeps_every_dispatch_page_on_its_prekey(
     leaves to it)."""
     resident = _resident(tmp_path)
     seed = resident.folder / "000_ed6308b521bfe103.txt"
-    seed.write_text(seed.read_text(encoding="utf-8").replace(
-        "Dernières nouvelles", "Les secours ont dégagé trois survivants.\n\nDernières nouvelles"),
-        encoding="utf-8")
+    added = "Les secours ont dégagé trois survivants.\n\nDernières nouvelles"
+    text = seed.read_text(encoding="utf-8")
+    seed.write_text(text.replace("Dernières nouvelles", added), encoding="utf-8")
     result = resident.poll()
     assert result is not None and result["changed"] == ["000_ed6308b521bfe103"]
     resident.flush()

@@ -268,7 +268,8 @@ def export_jobs(site: Site, siteurl: str, sitename: str, es: EntitySettings,
         # Shared out by the entity page's path: the worker that ranks the entity's
         # co-mentions for its page finds them made (Site.connections).
         slug = page.entity.slug
-        return page.url, lambda: [(path, compressed(_json(entity_record(site, slug, siteurl, es)), gz))]
+        record = lambda: entity_record(site, slug, siteurl, es)  # noqa: E731
+        return page.url, lambda: [(path, compressed(_json(record()), gz))]
 
     def summary() -> list[tuple[str, bytes]]:
         rows = [
