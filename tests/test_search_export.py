@@ -156,3 +156,45 @@ def test_a_repeated_record_is_written_as_the_index_of_its_first_entry() -> None:
     assert data[0::2] == [key for key, _ in shard]
     alone = json.dumps(["a b c", [3, "QUJD"]], separators=(",", ":")).encode()
     assert _intern(alone) is alone  # nothing repeated: the same bytes
+
+
+def test_a_lost_output_gets_the_export_back_from_the_kept_copy(tmp_path: Path) -> None:
+    """With keep_dir (the site build's, beside the store), an output folder deleted since the
+    last export gets its files back as hard links, bytes and times kept, without an export
+    computed again; a changed store updates the kept copy to the new export's files."""
+    index_dir, keep = tmp_path / "whoosh", tmp_path / "whoosh" / "client"
+    first = tmp_path / "one" / "idx"
+    build_index(CORPUS, index_dir, SMALL)
+    export_client_index(index_dir, first, SMALL, keep_dir=keep)
+    made = snapshot(first)
+    assert snapshot(keep) == made
+
+    second = tmp_path / "two" / "idx"  # the first output is gone: a rebuild from scratch
+    os.rename(first, tmp_path / "trash")
+    state = (index_dir / "export.json").read_bytes()
+    export_client_index(index_dir, second, SMALL, keep_dir=keep)
+    assert snapshot(second) == made  # same bytes, same modification times
+    assert all((second / n).stat().st_ino == (keep / n).stat().st_ino for n in made)
+    assert (index_dir / "export.json").read_bytes() == state
+
+    newest = {**CORPUS[0], "id": "d99", "url": "depeches/d99.html", "date": "2024-12-31",
+              "title": "Trêve fragile à Idleb", "body": "Une trêve fragile tient à Idleb."}
+    build_index([*CORPUS, newest], index_dir, SMALL)
+    export_client_index(index_dir, second, SMALL, keep_dir=keep)
+    assert {k: v[0] for k, v in snapshot(keep).items()} == \
+        {k: v[0] for k, v in snapshot(second).items()} != {k: v[0] for k, v in made.items()}
+
+
+def test_a_kept_copy_that_is_not_the_last_export_is_not_trusted(tmp_path: Path) -> None:
+    index_dir, keep = tmp_path / "whoosh", tmp_path / "whoosh" / "client"
+    build_index(CORPUS, index_dir, SMALL)
+    export_client_index(index_dir, tmp_path / "one", SMALL, keep_dir=keep)
+    made = {k: v[0] for k, v in snapshot(tmp_path / "one").items()}
+    # Someone's manifest in the kept copy (or a copy cut short): computed again, and mended.
+    (keep / "manifest.js").unlink()
+    (keep / "manifest.js").write_text('rechercheShard("manifest",{});\n', encoding="utf-8")
+    victim = next(n for n in made if n.startswith("t-"))
+    (keep / victim).unlink()
+    export_client_index(index_dir, tmp_path / "two", SMALL, keep_dir=keep)
+    assert {k: v[0] for k, v in snapshot(tmp_path / "two").items()} == made
+    assert {k: v[0] for k, v in snapshot(keep).items()} == made

@@ -658,6 +658,7 @@ def export_client_index(
     settings: SearchSettings | None = None,
     previous_dir: Path | None = None,
     corpus: P.Corpus | None = None,
+    keep_dir: Path | None = None,
 ) -> list[Path]:
     """Write the client index of index_dir into out_dir; return the paths of its files.
 
@@ -665,6 +666,10 @@ def export_client_index(
     writes into a fresh folder: files found there are hard-linked, not written.
     corpus: load_corpus() of the store as it is now, when the caller has read it already
     (the site build shares it with the Whoosh process); read here when needed otherwise.
+    keep_dir: a folder (beside the store, outside the output) that holds hard links to the
+    last finished export's files, so that an output folder deleted since (`invoke
+    rebuild`, a build into a fresh clone with the cache kept) gets them back by links
+    instead of an export computed again from the store (keep_copy).
     """
     settings = settings or SearchSettings()
     index_dir, out_dir = Path(index_dir), Path(out_dir)
@@ -677,12 +682,15 @@ def export_client_index(
         state = _read_state(index_dir)
         writer = Writer(out_dir, previous_dir, state)
         if state.get("key") == key:
-            for folder in (out_dir, previous_dir):
+            for folder in (out_dir, previous_dir, keep_dir):
                 if _complete(folder, state):
                     assert folder is not None
                     writer.keep(state["files"], folder)
                     logger.info("search export: unchanged, %s files kept", len(state["files"]))
-                    return writer.finish()
+                    files = writer.finish()
+                    if keep_dir is not None and folder != keep_dir:
+                        keep_copy(out_dir, keep_dir, writer.names)
+                    return files
         _build(writer, con, settings, corpus)
     finally:
         con.close()
@@ -692,7 +700,33 @@ def export_client_index(
     tmp = index_dir / f".{STATE_FILE}.tmp"
     tmp.write_text(json.dumps(new_state, separators=(",", ":")), encoding="utf-8")
     os.replace(tmp, index_dir / STATE_FILE)
-    return writer.finish()
+    files = writer.finish()
+    if keep_dir is not None:
+        keep_copy(out_dir, keep_dir, writer.names)
+    return files
+
+
+def keep_copy(out_dir: Path, keep_dir: Path, names: set[str]) -> None:
+    """Make keep_dir hold hard links to the export's files in out_dir (names), and nothing
+    else of this module's: only the files it lacks are linked, which after a rebuild that
+    adds one dispatch are the few thousand renamed ones. Names are content hashes, except
+    the manifest's, which is linked last: until then, the folder's manifest is not the
+    state's, and the folder is not trusted (_complete). Where out_dir and keep_dir are on
+    different file systems (no hard links), keep_dir is removed rather than copied into."""
+    manifest = f"{MANIFEST}.js"
+    keep_dir.mkdir(parents=True, exist_ok=True)
+    present = _names(keep_dir)
+    try:
+        (keep_dir / manifest).unlink(missing_ok=True)
+        for name in sorted(names - present - {manifest}):
+            os.link(out_dir / name, keep_dir / name)
+        for name in present - names - {manifest}:
+            (keep_dir / name).unlink(missing_ok=True)
+        if manifest in names:
+            os.link(out_dir / manifest, keep_dir / manifest)
+    except OSError as error:
+        logger.info("search export: no kept copy in %s (%s)", keep_dir, error)
+        shutil.rmtree(keep_dir, ignore_errors=True)
 
 
 def _build(writer: Writer, con: Any, settings: SearchSettings,

@@ -82,6 +82,11 @@ def _whoosh_child(index_dir: Path, settings: SearchSettings, corpus: Corpus | No
         raise SystemExit(1) from None
 
 
+# Beside the store: hard links to the last export's files (export.keep_copy), from which a
+# build into an output folder that lost them links them back instead of exporting again.
+KEPT_EXPORT = "client"
+
+
 def build_search(
     docs: Iterable[Mapping[str, Any]],
     index_dir: Path,
@@ -125,7 +130,8 @@ def build_search(
             gc.unfreeze()
     try:
         result.files = export_client_index(index_dir, out_dir, settings,
-                                           previous_dir=previous_dir, corpus=corpus)
+                                           previous_dir=previous_dir, corpus=corpus,
+                                           keep_dir=index_dir / KEPT_EXPORT)
     except BaseException:
         if child is not None:
             child.join()

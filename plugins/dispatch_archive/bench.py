@@ -197,6 +197,7 @@ def _write_content(gazetteer: Any, n: int, content: Path) -> None:
 def run_bench(n: int, workdir: Path, discovery: bool = True, pelican: bool = True) -> dict[str, Any]:
     """Generate N dispatches, time our builds (cold, full, no-op, +1) and plain Pelican's."""
     sys.path.insert(0, str(ROOT / "plugins"))
+    from archive_search.pipeline import KEPT_EXPORT
     from dispatch_archive.pipeline import TAGGER_KEY, Cache, discover, process
     from dispatch_archive.synth import SynthSpec, dispatches
     from entity_tags.gazetteer import load_gazetteer
@@ -228,7 +229,16 @@ def run_bench(n: int, workdir: Path, discovery: bool = True, pelican: bool = Tru
     output.rename(trash / "cold-output")
     (cache / "render-manifest.json").unlink(missing_ok=True)
     figures["full_warm"] = _run_child(*flags)
-    print(f"[{n}] full warm {figures['full_warm']['wall_s']} s; no-op rebuild…", flush=True)
+    print(f"[{n}] full warm {figures['full_warm']['wall_s']} s; again, the search export "
+          "computed again…", flush=True)
+    # The same full build without the search export's kept copy (the site build's, beside
+    # the store): the client index is computed again from the store, beside the rendering.
+    output.rename(trash / "full-warm-output")
+    (cache / "render-manifest.json").unlink(missing_ok=True)
+    shutil.rmtree(cache / "search" / "whoosh" / KEPT_EXPORT)
+    figures["full_export"] = _run_child(*flags)
+    print(f"[{n}] full warm, search exported {figures['full_export']['wall_s']} s; "
+          "no-op rebuild…", flush=True)
     figures["noop"] = _run_child(*flags)
     extra = next(iter(dispatches(gazetteer, SynthSpec(n + 1, seed=7))))  # a new dispatch
     (content / "dispatches" / f"ajout-{extra[0]}").write_text(extra[1], encoding="utf-8")
@@ -270,12 +280,15 @@ def summary(f: dict[str, Any]) -> dict[str, Any]:
     out: dict[str, Any] = {
         "n": f["n"],
         "ours_s": f["full_warm"]["wall_s"],
+        "ours_full_export_s": f["full_export"]["wall_s"],
         "ours_cold_s": f["cold"]["wall_s"],
         "ours_noop_s": f["noop"]["wall_s"],
         "ours_add_one_s": f["add_one"]["wall_s"],
-        "peak_rss_mb": max(f[k]["peak_rss_mb"] for k in ("cold", "full_warm", "noop", "add_one")),
+        "peak_rss_mb": max(f[k]["peak_rss_mb"] for k in ("cold", "full_warm", "full_export", "noop",
+                                                         "add_one")),
         # the whole process tree (PSS), where it could be sampled
-        "peak_tree_mb": max((f[k].get("tree_peak_mb", 0) for k in ("cold", "full_warm", "noop",
+        "peak_tree_mb": max((f[k].get("tree_peak_mb", 0) for k in ("cold", "full_warm",
+                                                                   "full_export", "noop",
                                                                    "add_one")), default=0),
         "output_bytes": f["add_one"]["bytes"],
         "output_files": f["add_one"]["files"],
@@ -286,6 +299,7 @@ def summary(f: dict[str, Any]) -> dict[str, Any]:
             pelican_s=p,
             pelican_cached_add_one_s=pc,
             ratio=round(out["ours_s"] / p, 3),
+            full_export_ratio=round(out["ours_full_export_s"] / p, 3),
             cold_ratio=round(out["ours_cold_s"] / p, 3),
             add_one_ratio=round(out["ours_add_one_s"] / pc, 3),
             pelican_peak_rss_mb=f["pelican"]["peak_rss_mb"],
@@ -301,6 +315,7 @@ def print_report(f: dict[str, Any]) -> None:
     for key, label in (
         ("cold", "ours, cold (tagging)"),
         ("full_warm", "ours, full, warm cache"),
+        ("full_export", "ours, full, search exported"),
         ("noop", "ours, nothing changed"),
         ("add_one", "ours, one dispatch added"),
         ("pelican", "plain Pelican, cold"),
@@ -312,7 +327,7 @@ def print_report(f: dict[str, Any]) -> None:
             print(f"{label:<28}{r['wall_s']:>9.2f}{r['peak_rss_mb']:>9.0f}"
                   f"{tree if tree is not None else float('nan'):>9.0f}{r['files']:>9}"
                   f"{r['bytes'] / 1e6:>9.1f}")
-    for key in ("cold", "full_warm", "add_one"):
+    for key in ("cold", "full_warm", "full_export", "add_one"):
         stages = f[key].get("stages")
         if stages:
             peaks = f[key].get("stage_peak_mb", {})
