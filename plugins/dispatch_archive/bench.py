@@ -275,6 +275,9 @@ def run_bench(n: int, workdir: Path, discovery: bool = True, pelican: bool = Tru
     return figures
 
 
+OUR_BUILDS = ("cold", "full_warm", "full_export", "noop", "add_one")  # run_bench's, in order
+
+
 def summary(f: dict[str, Any]) -> dict[str, Any]:
     """The one-line JSON: n, ours_s, pelican_s, ratio, peak_rss_mb, output_bytes, and more."""
     out: dict[str, Any] = {
@@ -284,12 +287,9 @@ def summary(f: dict[str, Any]) -> dict[str, Any]:
         "ours_cold_s": f["cold"]["wall_s"],
         "ours_noop_s": f["noop"]["wall_s"],
         "ours_add_one_s": f["add_one"]["wall_s"],
-        "peak_rss_mb": max(f[k]["peak_rss_mb"] for k in ("cold", "full_warm", "full_export", "noop",
-                                                         "add_one")),
+        "peak_rss_mb": max(f[k]["peak_rss_mb"] for k in OUR_BUILDS),
         # the whole process tree (PSS), where it could be sampled
-        "peak_tree_mb": max((f[k].get("tree_peak_mb", 0) for k in ("cold", "full_warm",
-                                                                   "full_export", "noop",
-                                                                   "add_one")), default=0),
+        "peak_tree_mb": max((f[k].get("tree_peak_mb", 0) for k in OUR_BUILDS), default=0),
         "output_bytes": f["add_one"]["bytes"],
         "output_files": f["add_one"]["files"],
     }

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import gc
 import hashlib
 import json
@@ -375,7 +376,6 @@ _ACTIVE: tuple[ArchiveBuild, dict[str, str], Path, str, int] | None = None
 @dataclass
 class _Part:
     manifest: dict[str, str] = field(default_factory=dict)
-    prekeys: dict[str, str] = field(default_factory=dict)  # of the dispatch pages laid out
     prekeyed: int = 0  # dispatch pages kept on their prekey, their data never gathered
     paths: list[str] = field(default_factory=list)
     rewritten: int = 0
@@ -386,6 +386,18 @@ class _Part:
 # whose labels it shows): a change to any of them changes every prekey (a prekey stands for
 # the data, which is not gathered when it matches).
 _PAGE_DATA_MODULES = ("pages.py", "site.py", "seo.py", "citations.py", "build.py")
+
+
+@functools.cache
+def _page_data_salt(salt: str) -> str:
+    """salt and the code of _PAGE_DATA_MODULES and the cleaning rules, hashed: read once per
+    process (the code a process runs does not change under it; `invoke regenerate` makes a
+    DispatchPrekeys at every change)."""
+    code = hashlib.blake2b(salt.encode(), digest_size=16)
+    here = Path(__file__).parent
+    for file in (*(here / name for name in _PAGE_DATA_MODULES), Path(cleaning_rules.__file__)):
+        code.update(file.name.encode() + b"\0" + file.read_bytes())
+    return code.hexdigest()
 
 
 class DispatchPrekeys:
@@ -407,11 +419,7 @@ class DispatchPrekeys:
         self.site = site
         self.keys = build.outcome.keys
         self.index = {d.url: i for i, d in enumerate(site.dispatches)}
-        code = hashlib.blake2b(salt.encode(), digest_size=16)
-        here = Path(__file__).parent
-        for file in (*(here / name for name in _PAGE_DATA_MODULES), Path(cleaning_rules.__file__)):
-            code.update(file.name.encode() + b"\0" + file.read_bytes())
-        self.salt = code.hexdigest()
+        self.salt = _page_data_salt(salt)
 
     def __call__(self, path: str) -> str | None:
         i = self.index.get(path)
@@ -480,6 +488,7 @@ def _render_part(part: int) -> _Part:
         return _mine(path, part, workers)
 
     prekey = DispatchPrekeys(build, salt)
+    laid_out_keys: dict[str, str] = {}  # the prekeys of the dispatch pages wanted() lays out
 
     def wanted(path: str) -> bool:
         """Lay out the page unless it is another worker's, or a dispatch page whose inputs
@@ -494,7 +503,7 @@ def _render_part(part: int) -> _Part:
             out.paths.append(path)
             out.prekeyed += 1
             return False
-        out.prekeys[path] = key
+        laid_out_keys[path] = key
         return True
 
     # Before, each worker laid out every page and dropped the others' (10,000 dispatch
@@ -502,7 +511,7 @@ def _render_part(part: int) -> _Part:
     for job in build.jobs(prune=wanted):
         # A dispatch page's key is its prekey: its data is not pickled to be hashed (2.3 s
         # of a full build's CPU at 10,000 dispatches went to job keys, most of it there).
-        key = out.prekeys.pop(job.path, None) or job_key(salt, job.template, job.context)
+        key = laid_out_keys.pop(job.path, None) or job_key(salt, job.template, job.context)
         if not keep_previous(job.path, key):
             out.rewritten += write_if_changed(build.output_path, job.path, render_job(env, job))
         out.manifest[job.path] = key

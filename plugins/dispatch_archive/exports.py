@@ -265,11 +265,13 @@ def export_jobs(site: Site, siteurl: str, sitename: str, es: EntitySettings,
     gz = gzipped(len(site.dispatches), gzip_from)
 
     def entity(path: str, page: EntityPage) -> FileJob:
+        def files() -> list[tuple[str, bytes]]:
+            record = entity_record(site, page.entity.slug, siteurl, es)
+            return [(path, compressed(_json(record), gz))]
+
         # Shared out by the entity page's path: the worker that ranks the entity's
         # co-mentions for its page finds them made (Site.connections).
-        slug = page.entity.slug
-        record = lambda: entity_record(site, slug, siteurl, es)  # noqa: E731
-        return page.url, lambda: [(path, compressed(_json(record()), gz))]
+        return page.url, files
 
     def summary() -> list[tuple[str, bytes]]:
         rows = [
