@@ -24,7 +24,7 @@ from entity_tags.gazetteer import Gazetteer, load_gazetteer
 from entity_tags.tagger import Tagger
 
 from . import memory
-from .exports import compressed, extra_jobs, report_data_file
+from .exports import MemberMemo, compressed, extra_jobs, report_data_file
 from .feeds import SUMMARY_CHARS, atom_feed
 from .pages import GROUP_TITLES, PageJob, build_jobs
 from .pipeline import Cache, Outcome, discover, process
@@ -35,6 +35,7 @@ from .site import GROUP_DIRS, Site, Tally, build_site, lead_of
 logger = logging.getLogger(__name__)
 
 MANIFEST_NAME = "render-manifest.json"  # in the cache folder: output path -> key of its inputs
+EXPORT_MEMBERS = "exports"  # in the cache folder: the gzip members of the exports (MemberMemo)
 FEEDS_VERSION = "feeds-2"  # bump when feeds.py changes what it writes
 # Part of every page key beside the templates: bump when render.py changes what a page's
 # data renders to (markup written in Python, the template loader's treatment of sources).
@@ -420,11 +421,21 @@ class DispatchPrekeys:
         self.keys = build.outcome.keys
         self.index = {d.url: i for i, d in enumerate(site.dispatches)}
         self.salt = _page_data_salt(salt)
+        self.made: dict[int, str | None] = {}  # by dispatch number: pages and exports ask
 
     def __call__(self, path: str) -> str | None:
         i = self.index.get(path)
-        if i is None:
-            return None
+        return None if i is None else self.number(i)
+
+    def number(self, i: int) -> str | None:
+        """The prekey of the i-th dispatch's page (None when its record has no cache key)."""
+        try:
+            return self.made[i]
+        except KeyError:
+            key = self.made[i] = self._make(i)
+            return key
+
+    def _make(self, i: int) -> str | None:
         site = self.site
         d = site.dispatches[i]
         record_key = self.keys.get(d.record["path"])
@@ -524,7 +535,10 @@ def _render_part(part: int) -> _Part:
     # Exports, citations and the sitemap: made from their data, then kept when their bytes
     # are those of the previous build (linked, no write, modification time kept).
     assert build.site is not None
-    for job_path, make_files in extra_jobs(build.site, build.prepared):
+    # The whole-archive exports take the members of their gzip files whose dispatches'
+    # prekeys are unchanged from the previous build's (exports.MemberMemo).
+    memo = MemberMemo(build.cache_dir / EXPORT_MEMBERS, prekey.number, salt)
+    for job_path, make_files in extra_jobs(build.site, build.prepared, memo):
         if not _mine(job_path, part, workers):
             continue
         for path, data in make_files():
