@@ -34,19 +34,19 @@ def members(paths: list[str]) -> set[tuple[str, ...]]:
 def test_members_are_cut_by_content() -> None:
     """The members cover every dispatch in order; a dispatch added in the middle changes the
     member it falls in (two, if its own path is a cut), and no other."""
-    paths = [f"dispatches/{i:05d}.txt" for i in range(5000)]
+    paths = [f"dispatches/{i:05d}.txt" for i in range(20_000)]
     ranges = member_ranges(paths_site(paths))
     assert ranges[0][0] == 0 and ranges[-1][1] == len(paths)
     assert all(a[1] == b[0] for a, b in zip(ranges, ranges[1:], strict=False))
     sizes = [end - start for start, end in ranges]
-    assert max(sizes) <= MEMBER_MAX and 30 <= len(ranges) <= 150  # about 5000 / 64
-    for extra in ("dispatches/ajout.txt", "dispatches/02500-bis.txt"):
+    assert max(sizes) <= MEMBER_MAX and 40 <= len(ranges) <= 160  # about 20,000 / 256
+    for extra in ("dispatches/ajout.txt", "dispatches/10000-bis.txt"):
         grown = sorted([*paths, extra])
         changed = members(grown) - members(paths)
         assert 1 <= len(changed) <= 2 and any(extra in m for m in changed)
         assert len(members(paths) - members(grown)) == 1
     # A run with no cut still ends at MEMBER_MAX dispatches.
-    uncut = [p for p in (f"x/{i}.txt" for i in range(40_000))
+    uncut = [p for p in (f"x/{i}.txt" for i in range(2 * MEMBER_MAX))
              if zlib.crc32(p.encode()) % exports.MEMBER_MARK][: MEMBER_MAX + 10]
     assert [end - start for start, end in member_ranges(paths_site(uncut))] == [MEMBER_MAX, 10]
     assert member_ranges(paths_site([])) == [(0, 0)]
