@@ -27,11 +27,12 @@ def _pelican(c, settings: Path, output: Path, fatal: bool = False, extra: str = 
     )
 
 
-def _build_into(c, settings: Path, fatal: bool) -> None:
-    """Build into a temporary folder beside output/ and swap it in only when complete."""
+def _build_into(c, settings: Path, fatal: bool, reuse: bool = True) -> None:
+    """Build into a temporary folder beside output/ and swap it in only when complete
+    (reuse=False: take nothing from the previous output)."""
     from dispatch_archive.swap import build_and_swap
 
-    build_and_swap(OUTPUT, lambda tmp: _pelican(c, settings, tmp, fatal))
+    build_and_swap(OUTPUT, lambda tmp: _pelican(c, settings, tmp, fatal), reuse=reuse)
 
 
 @task
@@ -50,9 +51,9 @@ def build(c, fatal=False):
 
 @task(help={"fatal": "Fail on Pelican warnings."})
 def rebuild(c, fatal=False):
-    """Clean, then build."""
-    clean(c)
-    build(c, fatal=fatal)
+    """Build everything again: every page is rendered anew, into a fresh folder that
+    replaces output/ once complete (the previous site stays in place until then)."""
+    _build_into(c, SETTINGS, fatal, reuse=False)
 
 
 @task(help={"port": "Port on localhost (8000)."})

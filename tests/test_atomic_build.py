@@ -79,6 +79,30 @@ def test_a_complete_build_replaces_the_output_whole_and_keeps_unchanged_inodes(
     assert sorted(p.name for p in output.parent.iterdir()) == ["output"]
 
 
+def test_a_build_that_reuses_nothing_keeps_the_previous_site_until_it_is_replaced(
+    output: Path,
+) -> None:
+    """`invoke rebuild`: nothing is linked from the previous output, not even an identical
+    file, and the previous output stays whole while the new one is made."""
+    before = snapshot(output)
+    seen: dict[str, object] = {}
+
+    def build(tmp: Path) -> None:
+        seen["previous"] = snapshot(output)
+        seen["told"] = os.environ.get(swap.PREVIOUS_ENV)
+        (tmp / "depeches").mkdir()
+        (tmp / "depeches" / "a.html").write_text("<p>a</p>", encoding="utf-8")
+        (tmp / "index.html").write_text("<p>nouveau</p>", encoding="utf-8")
+
+    assert swap.build_and_swap(output, build, reuse=False) == {"kept": 0, "changed": 0}
+    after = snapshot(output)
+    assert seen == {"previous": before, "told": None}
+    assert after["depeches/a.html"][0] == before["depeches/a.html"][0]  # same bytes,
+    assert after["depeches/a.html"][1] != before["depeches/a.html"][1]  # a new file
+    assert (output / "index.html").read_text(encoding="utf-8") == "<p>nouveau</p>"
+    assert sorted(p.name for p in output.parent.iterdir()) == ["output"]
+
+
 def test_exchange_swaps_two_folders_atomically(tmp_path: Path) -> None:
     a, b = tmp_path / "a", tmp_path / "b"
     a.mkdir(), b.mkdir()
