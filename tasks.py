@@ -71,8 +71,8 @@ def publish(c):
 @task(help={"interval": "Seconds between looks at content/dispatches."})
 def regenerate(c, interval=0.25):
     """Build into output/, then keep the archive in memory and rebuild what changes (Ctrl-C stops)."""
-    from dispatch_archive.inspect import load_settings
     from dispatch_archive.build import prepare
+    from dispatch_archive.inspect import load_settings
     from dispatch_archive.regenerate import run
 
     settings = load_settings(SETTINGS)

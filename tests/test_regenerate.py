@@ -153,7 +153,7 @@ def test_the_rules_page_counts_an_added_dispatch_and_forgets_it(
         fresh.full()
         page = (out / "regles.html").read_bytes()
         assert page == (tmp_path / "out" / "regles.html").read_bytes()
-        assert "Agence inconnue".encode() in page
+        assert b"Agence inconnue" in page
     finally:
         new.unlink()
     resident.poll()

@@ -46,7 +46,7 @@ class DedentingLoader(jinja2.FileSystemLoader):
 
     def get_source(
         self, environment: jinja2.Environment, template: str
-    ) -> tuple[str, str | None, Callable[[], bool] | None]:
+    ) -> tuple[str, str, Callable[[], bool]]:
         source, filename, uptodate = super().get_source(environment, template)
         if "<pre" not in source and "<textarea" not in source:
             source = _BLOCK_GAP.sub(_block_gap, _INDENT.sub("\n", source))
