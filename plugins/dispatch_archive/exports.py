@@ -345,31 +345,33 @@ class MemberMemo:
     them, once its files are made.
     """
 
-    def __init__(self, folder: Path | None, dispatch_key: Callable[[int], str | None],
+    def __init__(self, folder: Path, dispatch_key: Callable[[int], str | None],
                  salt: str) -> None:
         self.folder = folder
         self.dispatch_key = dispatch_key
         self.salt = f"{salt}\0{_code_digest()}"
 
-    def key(self, name: str, start: int, end: int, last: bool) -> str | None:
-        """The member's key, or None when a dispatch of it has none."""
-        digest = hashlib.blake2b(f"{self.salt}\0{name}\0{start == 0}\0{last}".encode(),
+    def keys(self, names: Sequence[str], start: int, end: int,
+             last: bool) -> list[str] | None:
+        """The key of each file's member of dispatches start to end (their keys hashed
+        once), or None when a dispatch of them has none."""
+        digest = hashlib.blake2b(f"{self.salt}\0{start == 0}\0{last}".encode(),
                                  digest_size=16)
         for number in range(start, end):
             key = self.dispatch_key(number)
             if key is None:
                 return None
             digest.update(key.encode() + b"\0")
-        return digest.hexdigest()
+        dispatches = digest.hexdigest()
+        return [hashlib.blake2b(f"{name}\0{dispatches}".encode(), digest_size=16).hexdigest()
+                for name in names]
 
-    def _path(self, job: str) -> Path | None:
-        return self.folder / f"{job}.marshal" if self.folder is not None else None
+    def _path(self, job: str) -> Path:
+        return self.folder / f"{job}.marshal"
 
     def load(self, job: str) -> dict[str, bytes]:
         """The members a job saved last time (none if the file is missing or damaged)."""
         path = self._path(job)
-        if path is None:
-            return {}
         try:
             data = marshal.loads(path.read_bytes())
         except (OSError, EOFError, ValueError, TypeError):
@@ -381,8 +383,6 @@ class MemberMemo:
     def save(self, job: str, members: dict[str, bytes]) -> None:
         """Keep these members for the next build (a failure to write is only logged)."""
         path = self._path(job)
-        if path is None:
-            return
         tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
@@ -410,17 +410,17 @@ def _by_members(site: Site, names: tuple[str, str],
     parts: tuple[list[bytes], list[bytes]] = ([], [])
     for start, end in member_ranges(site):
         last = end == len(site.dispatches)
-        keys = [memo.key(name, start, end, last) if memo is not None else None
-                for name in names]
-        found: list[bytes | None] = [old.get(key) if key is not None else None for key in keys]
+        keys = memo.keys(names, start, end, last) if memo is not None else None
+        found: list[bytes | None] = (
+            [old.get(key) for key in keys] if keys is not None else [None, None])
         if None in found:
             found = [gzip.compress(text.encode("utf-8"), 6, mtime=0) if gz
                      else text.encode("utf-8") for text in texts(start, end)]
-        for part, key, data in zip(parts, keys, found, strict=True):
+        for n, data in enumerate(found):
             assert data is not None
-            part.append(data)
-            if key is not None:
-                kept[key] = data
+            parts[n].append(data)
+            if keys is not None:
+                kept[keys[n]] = data
     if memo is not None:
         memo.save(job, kept)
     return b"".join(parts[0]), b"".join(parts[1])
